@@ -1,0 +1,116 @@
+"""Run the enabled rules over one parsed file: the engine fills path, severity and fingerprints,
+applies suppressions, and contains any rule that crashes (bandit's tester idea)."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from bot.config import Config
+from bot.fingerprint import fingerprint
+from bot.models import Finding, RuleError, Skipped
+from bot.suppress import is_suppressed
+from checks.registry import Context, RepoView, Rule
+from checks.source import ParseError, SourceFile
+
+log = logging.getLogger(__name__)
+
+MAX_FILE_BYTES = 1_000_000
+_SNIPPET_LINES = 3
+
+
+@dataclass
+class FileResult:
+    findings: list[Finding] = field(default_factory=list)  # every finding, before diff scoping
+    skipped: Skipped | None = None
+    errors: list[RuleError] = field(default_factory=list)
+
+
+def decode_text(data: bytes) -> str | None:
+    """Text of a file, or None when it is binary."""
+    if b"\x00" in data[:8192]:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("latin-1") if data.isascii() else None
+        except UnicodeDecodeError:
+            return None
+
+
+def applicable_rules(path: str, rules: Mapping[str, Rule], config: Config, text: str | None = None
+                     ) -> list[Rule]:
+    """Enabled rules whose file kinds match this path (test paths only for rules that want them)."""
+    from checks.source import file_kinds, is_test_path
+
+    kinds = file_kinds(path, text)
+    test = is_test_path(path)
+    return [
+        r for r in rules.values()
+        if config.settings(r.id).enabled and r.kinds & kinds and (r.include_tests or not test)
+    ]
+
+
+def analyze_file(source: SourceFile, rules: Mapping[str, Rule], config: Config,
+                 repo: RepoView | None = None) -> FileResult:
+    result = FileResult()
+    if len(source.text) > MAX_FILE_BYTES:
+        result.skipped = Skipped(source.path, f"file too large to review ({len(source.text) // 1024} KB)")
+        return result
+    if source.is_generated:
+        result.skipped = Skipped(source.path, "generated file or lockfile")
+        return result
+    parse_problems: list[str] = []
+    for rule in rules.values():
+        settings = config.settings(rule.id)
+        if not settings.enabled or not (rule.kinds & source.kinds):
+            continue
+        if source.is_test and not rule.include_tests:
+            continue
+        ctx = Context(options={**rule.options, **settings.options}, repo=repo if rule.repo_kinds else None)
+        try:
+            hits = list(rule.check(source, ctx))
+        except ParseError as exc:
+            if str(exc) not in parse_problems:
+                parse_problems.append(str(exc))
+            continue
+        except Exception as exc:  # one broken rule must not stop the review
+            log.exception("rule %s crashed on %s", rule.id, source.path)
+            result.errors.append(RuleError(rule.id, source.path, f"{type(exc).__name__}: {exc}"))
+            continue
+        for hit in hits:
+            line = max(1, min(hit.line, max(1, len(source.lines))))
+            end = max(line, min(hit.end_line or line, max(1, len(source.lines))))
+            if is_suppressed(rule.id, source.lines, line):
+                continue
+            severity = settings.severity or hit.severity or rule.severity
+            snippet = hit.snippet if hit.snippet is not None else _snippet(source, line, end)
+            result.findings.append(
+                Finding(
+                    rule=rule.id, severity=severity, area=rule.area, title=rule.title,
+                    path=source.path, line=line, end_line=end, message=hit.message or rule.title,
+                    why=rule.why, fix=rule.fix, snippet=snippet,
+                )
+            )
+    if parse_problems:
+        result.skipped = Skipped(source.path, "; ".join(parse_problems))
+    _assign_fingerprints(source, result.findings)
+    return result
+
+
+def _snippet(source: SourceFile, line: int, end: int) -> str:
+    lines = source.lines[line - 1 : min(end, line + _SNIPPET_LINES - 1)]
+    text = "\n".join(lines)
+    return text if len(text) <= 400 else text[:397] + "..."
+
+
+def _assign_fingerprints(source: SourceFile, findings: list[Finding]) -> None:
+    seen: dict[tuple[str, str], int] = {}
+    # Sorted by position so the occurrence index counts identical matches top to bottom.
+    for f in sorted(findings, key=lambda f: (f.rule, f.line, f.end_line)):
+        flagged = "\n".join(source.lines[f.line - 1 : f.end_line])
+        key = (f.rule, flagged)
+        occurrence = seen.get(key, 0)
+        seen[key] = occurrence + 1
+        f.fingerprint = fingerprint(f.rule, f.path, flagged, occurrence)

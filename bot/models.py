@@ -1,0 +1,188 @@
+"""Plain data the review core passes around: severities, findings, changed files, the review."""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(enum.IntEnum):
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @classmethod
+    def parse(cls, value: str | Severity) -> Severity:
+        if isinstance(value, Severity):
+            return value
+        try:
+            return cls[str(value).strip().upper()]
+        except KeyError:
+            raise ValueError(
+                f"unknown severity {value!r} (expected one of: critical, high, medium, low)"
+            ) from None
+
+    @property
+    def letter(self) -> str:
+        return self.name[0]
+
+
+SEVERITIES_DESC = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW)
+AREAS = ("secrets", "security", "reliability", "infrastructure", "ci", "quality")
+
+VERDICT_NOT_READY = "NOT READY"
+VERDICT_CONDITIONAL = "CONDITIONAL PASS"
+VERDICT_PASS = "PASS"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule reports: a line (1-based) and optional detail. The engine fills in the rest."""
+
+    line: int
+    end_line: int | None = None
+    message: str | None = None
+    severity: Severity | None = None
+    snippet: str | None = None  # set by rules that must not echo the source (secrets are masked)
+
+
+@dataclass
+class Finding:
+    rule: str
+    severity: Severity
+    area: str
+    title: str
+    path: str
+    line: int
+    end_line: int
+    message: str
+    why: str
+    fix: str
+    snippet: str = ""
+    fingerprint: str = ""
+    number: str = ""  # C1, H2 ... assigned once the review is complete
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.number,
+            "rule": self.rule,
+            "severity": self.severity.name,
+            "area": self.area,
+            "title": self.title,
+            "path": self.path,
+            "line": self.line,
+            "end_line": self.end_line,
+            "message": self.message,
+            "fix": self.fix,
+            "snippet": self.snippet,
+            "fingerprint": self.fingerprint,
+        }
+
+
+@dataclass(frozen=True)
+class ChangedFile:
+    """One file of a change set, with the new-side line numbers the diff touches."""
+
+    path: str
+    status: str = "modified"  # added | modified | renamed | deleted | copied
+    old_path: str | None = None
+    added: frozenset[int] = frozenset()
+    hunks: tuple[tuple[int, int], ...] = ()  # inclusive new-side line ranges
+    binary: bool = False
+    whole_file: bool = False  # no patch available: every line counts as changed
+    blob_sha: str | None = None
+
+    def in_scope(self, line: int, end_line: int, scope: str) -> bool:
+        if scope == "file" or self.whole_file:
+            return True
+        if scope == "diff_context":
+            return any(a <= end_line and line <= b for a, b in self.hunks)
+        return any(n in self.added for n in range(line, end_line + 1))
+
+
+@dataclass(frozen=True)
+class Skipped:
+    path: str
+    reason: str
+
+    def to_json(self) -> dict:
+        return {"path": self.path, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class RuleError:
+    """A rule that raised on a file: reported, never fatal to the review."""
+
+    rule: str
+    path: str
+    error: str
+
+
+@dataclass(frozen=True)
+class PreviousFinding:
+    fingerprint: str
+    rule: str
+    severity: str
+    path: str
+    line: int
+    title: str
+    number: str = ""
+
+
+@dataclass(frozen=True)
+class VerificationRow:
+    status: str  # FIXED | STILL OPEN | NEW
+    rule: str
+    severity: str
+    title: str
+    path: str
+    line: int
+    previous_number: str = ""
+    number: str = ""
+    previous_location: str = ""
+
+
+@dataclass(frozen=True)
+class AreaSummary:
+    area: str
+    status: str  # PASS | WARNING | FAIL
+    reason: str
+
+
+@dataclass
+class Review:
+    findings: list[Finding]
+    skipped: list[Skipped] = field(default_factory=list)
+    errors: list[RuleError] = field(default_factory=list)
+    verification: list[VerificationRow] | None = None  # None on a first review
+    areas: list[AreaSummary] = field(default_factory=list)
+    inventory: dict[str, list[str]] = field(default_factory=dict)
+    fail_on: Severity = Severity.HIGH
+    files_reviewed: int = 0
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {s.name: 0 for s in SEVERITIES_DESC}
+        for f in self.findings:
+            counts[f.severity.name] += 1
+        return counts
+
+    @property
+    def verdict(self) -> str:
+        severities = {f.severity for f in self.findings}
+        if Severity.CRITICAL in severities:
+            return VERDICT_NOT_READY
+        if Severity.HIGH in severities:
+            return VERDICT_CONDITIONAL
+        return VERDICT_PASS
+
+    @property
+    def failed(self) -> bool:
+        return any(f.severity >= self.fail_on for f in self.findings)
+
+    def headline(self) -> str:
+        c = self.counts
+        return (
+            f"{self.verdict}: {c['CRITICAL']} critical, {c['HIGH']} high, "
+            f"{c['MEDIUM']} medium, {c['LOW']} low"
+        )

@@ -1,0 +1,168 @@
+"""The pure review core: changed files + their text + config + previous state -> a Review."""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, MutableMapping, Sequence
+
+from bot.config import Config
+from bot.engine import FileResult, analyze_file
+from bot.inventory import inventory
+from bot.models import (
+    AREAS,
+    AreaSummary,
+    ChangedFile,
+    Finding,
+    PreviousFinding,
+    Review,
+    Severity,
+    Skipped,
+    VerificationRow,
+)
+from checks.registry import RepoView, Rule
+from checks.source import SourceFile
+
+FindingsCache = MutableMapping[tuple[str, str], FileResult]
+
+
+def review(
+    changes: Sequence[ChangedFile],
+    texts: Mapping[str, str | None],
+    config: Config,
+    *,
+    previous: Sequence[PreviousFinding] | None = None,
+    repo_texts: Mapping[str, str] | None = None,
+    rules: Mapping[str, Rule] | None = None,
+    cache: FindingsCache | None = None,
+    scope: str | None = None,
+) -> Review:
+    """Review the changed files.
+
+    `texts` holds the new text of each changed file (None when binary or unreadable);
+    `repo_texts` other repository files that cross-file rules asked for; `previous` the findings of
+    the last review of the same pull request, for the verification table.
+    """
+    if rules is None:
+        from checks import all_rules
+
+        rules = all_rules()
+    scope = scope or config.scope
+    local_rules = {k: r for k, r in rules.items() if not r.repo_kinds}
+    repo_rules = {k: r for k, r in rules.items() if r.repo_kinds}
+
+    sources: list[tuple[ChangedFile, SourceFile]] = []
+    skipped: list[Skipped] = []
+    for change in changes:
+        if change.status == "deleted" or config.is_excluded(change.path):
+            continue
+        if change.binary:
+            skipped.append(Skipped(change.path, "binary file"))
+            continue
+        text = texts.get(change.path)
+        if text is None:
+            skipped.append(Skipped(change.path, "binary or unreadable file"))
+            continue
+        sources.append((change, SourceFile(change.path, text)))
+
+    repo = None
+    if repo_rules:
+        files = {p: SourceFile(p, t) for p, t in (repo_texts or {}).items() if not config.is_excluded(p)}
+        files.update({s.path: s for _, s in sources})
+        repo = RepoView(files, changed=[s.path for _, s in sources])
+
+    findings: list[Finding] = []
+    errors = []
+    rules_hash = config.rules_hash() if cache is not None else ""
+    for change, source in sources:
+        result = _analyze_cached(source, change, local_rules, config, cache, rules_hash)
+        if repo_rules:
+            extra = analyze_file(source, repo_rules, config, repo)
+            result = FileResult(result.findings + extra.findings, result.skipped or extra.skipped,
+                                result.errors + extra.errors)
+        if result.skipped:
+            skipped.append(result.skipped)
+        errors.extend(result.errors)
+        for f in result.findings:
+            if rules[f.rule].file_level or change.in_scope(f.line, f.end_line, scope):
+                findings.append(f)
+
+    number_findings(findings)
+    out = Review(
+        findings=findings,
+        skipped=skipped,
+        errors=errors,
+        fail_on=config.fail_on,
+        files_reviewed=len(sources),
+        inventory=inventory(s for _, s in sources),
+    )
+    out.areas = area_summary(findings)
+    if previous is not None:
+        out.verification = verify(previous, findings)
+    return out
+
+
+def _analyze_cached(source: SourceFile, change: ChangedFile, rules: Mapping[str, Rule], config: Config,
+                    cache: FindingsCache | None, rules_hash: str) -> FileResult:
+    if cache is None:
+        return analyze_file(source, rules, config)
+    key = (change.blob_sha or hashlib.sha1(source.text.encode("utf-8", "surrogatepass")).hexdigest(),
+           f"{source.path}:{rules_hash}")
+    hit = cache.get(key)
+    if hit is None:
+        hit = analyze_file(source, rules, config)
+        cache[key] = hit
+    return hit
+
+
+def number_findings(findings: list[Finding]) -> None:
+    """Sort by severity, then file, then line; number C1.., H1.., M1.., L1.."""
+    findings.sort(key=lambda f: (-f.severity, f.path, f.line, f.rule))
+    counters: dict[Severity, int] = {}
+    for f in findings:
+        counters[f.severity] = counters.get(f.severity, 0) + 1
+        f.number = f"{f.severity.letter}{counters[f.severity]}"
+
+
+def area_summary(findings: Sequence[Finding]) -> list[AreaSummary]:
+    rows = []
+    for area in AREAS:
+        mine = [f for f in findings if f.area == area]
+        if not mine:
+            rows.append(AreaSummary(area, "PASS", "no findings"))
+            continue
+        worst = max(f.severity for f in mine)
+        status = "FAIL" if worst >= Severity.HIGH else "WARNING"
+        by_sev: dict[Severity, set[str]] = {}
+        for f in mine:
+            by_sev.setdefault(f.severity, set()).add(f.rule)
+        parts = []
+        for sev in sorted(by_sev, reverse=True):
+            n = sum(1 for f in mine if f.severity == sev)
+            parts.append(f"{n} {sev.name.lower()} ({', '.join(sorted(by_sev[sev]))})")
+        rows.append(AreaSummary(area, status, "; ".join(parts)))
+    return rows
+
+
+def verify(previous: Sequence[PreviousFinding], current: Sequence[Finding]) -> list[VerificationRow]:
+    """Each earlier finding FIXED or STILL OPEN (matched by fingerprint), then the NEW ones."""
+    by_fp = {f.fingerprint: f for f in current}
+    before = {p.fingerprint for p in previous}
+    rows: list[VerificationRow] = []
+    for p in previous:
+        now = by_fp.get(p.fingerprint)
+        if now is None:
+            rows.append(VerificationRow("FIXED", p.rule, p.severity, p.title, p.path, p.line,
+                                        previous_number=p.number, previous_location=f"{p.path}:{p.line}"))
+        else:
+            rows.append(VerificationRow("STILL OPEN", now.rule, now.severity.name, now.title, now.path,
+                                        now.line, previous_number=p.number, number=now.number,
+                                        previous_location=f"{p.path}:{p.line}"))
+    for f in current:
+        if f.fingerprint not in before:
+            rows.append(VerificationRow("NEW", f.rule, f.severity.name, f.title, f.path, f.line,
+                                        number=f.number))
+    return rows
+
+
+def to_previous(findings: Sequence[Finding]) -> list[PreviousFinding]:
+    return [PreviousFinding(f.fingerprint, f.rule, f.severity.name, f.path, f.line, f.title, f.number)
+            for f in findings]

@@ -1,0 +1,1 @@
+"""Parsers and small helpers per language, shared by the rules."""
