@@ -47,7 +47,7 @@ class RuleSettings:
 
 @dataclass(frozen=True)
 class Config:
-    fail_on: Severity = Severity.HIGH
+    fail_on: Severity | None = Severity.HIGH  # None: never fail ("fail_on: never")
     scope: str = "added"
     exclude: tuple[str, ...] = ()
     rules: Mapping[str, RuleSettings] = field(default_factory=dict)
@@ -195,9 +195,9 @@ def _scalar_value(node: yaml.Node) -> Any:
         loader.dispose()
 
 
-def _severity(value: Any, node: yaml.Node, err: Any, allow_never: bool = False) -> Severity:
+def _severity(value: Any, node: yaml.Node, err: Any, allow_never: bool = False) -> Severity | None:
     if allow_never and str(value).lower() == "never":
-        return Severity(99)  # nothing reaches it
+        return None
     try:
         return Severity.parse(str(value))
     except ValueError as exc:

@@ -157,7 +157,7 @@ class Review:
     verification: list[VerificationRow] | None = None  # None on a first review
     areas: list[AreaSummary] = field(default_factory=list)
     inventory: dict[str, list[str]] = field(default_factory=dict)
-    fail_on: Severity = Severity.HIGH
+    fail_on: Severity | None = Severity.HIGH  # None: never fail
     files_reviewed: int = 0
 
     @property
@@ -178,7 +178,7 @@ class Review:
 
     @property
     def failed(self) -> bool:
-        return any(f.severity >= self.fail_on for f in self.findings)
+        return self.fail_on is not None and any(f.severity >= self.fail_on for f in self.findings)
 
     def headline(self) -> str:
         c = self.counts

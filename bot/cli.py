@@ -1,0 +1,200 @@
+"""The `readiness` command line: scan, review, rules, serve, worker."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import logging
+import sys
+from pathlib import Path
+
+from bot.config import SCOPES, Config, ConfigError
+from bot.models import Review, Severity
+
+FORMATS = ("markdown", "json", "sarif")
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="readiness",
+        description="Production-readiness review for pull requests, merge requests and local changes.",
+    )
+    parser.add_argument("--version", action="version", version=f"readiness {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def output_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--format", choices=FORMATS, default="markdown",
+                       help="report format (default: markdown)")
+        p.add_argument("--config", type=Path, metavar="FILE",
+                       help="configuration file (default: .readiness.yml at the repository root)")
+        p.add_argument("--fail-on", metavar="SEVERITY", type=_severity_arg,
+                       help="exit 1 when a finding is at or above this severity "
+                            "(critical, high, medium, low; default from config: high)")
+        p.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report to FILE")
+
+    scan = sub.add_parser("scan", help="review every file under PATH")
+    scan.add_argument("path", nargs="?", default=".", type=Path)
+    output_options(scan)
+
+    rev = sub.add_parser("review", help="review what HEAD changes relative to the base branch")
+    rev.add_argument("--repo", type=Path, default=Path("."), help="repository directory (default: .)")
+    rev.add_argument("--base", help="base ref (default: origin/HEAD, else main, else master)")
+    rev.add_argument("--head", default="HEAD", help="head ref (default: HEAD)")
+    rev.add_argument("--diff", metavar="FILE",
+                     help="review a unified diff (FILE or - for stdin) against the work tree's files")
+    rev.add_argument("--config-ref", metavar="REF",
+                     help="read .readiness.yml from this git ref instead of the work tree "
+                          "(`base` = the merge base; use it in CI on untrusted changes)")
+    rev.add_argument("--scope", choices=SCOPES,
+                     help="which findings count: added lines (default), the whole hunk, or the whole file")
+    output_options(rev)
+
+    rules = sub.add_parser("rules", help="list the rules, or explain one")
+    rules.add_argument("id", nargs="?", help="a rule id, e.g. k8s.security-context")
+    rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+
+    serve = sub.add_parser("serve", help="run the webhook service (GitHub App / GitLab)")
+    serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--queue", metavar="URL",
+                       help="redis://HOST:PORT/N to only enqueue (workers run separately); "
+                            "default: embedded SQLite queue with in-process workers")
+
+    worker = sub.add_parser("worker", help="process review jobs from a Redis queue")
+    worker.add_argument("--queue", metavar="URL", required=True, help="redis://HOST:PORT/N")
+    return parser
+
+
+def _version() -> str:
+    import bot
+
+    return bot.__version__
+
+
+def _severity_arg(value: str) -> Severity:
+    try:
+        return Severity.parse(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.command is None:
+        parser.print_help()
+        return EXIT_ERROR
+    try:
+        if args.command in ("scan", "review"):
+            return _run_review(args)
+        if args.command == "rules":
+            from bot.rules_cli import show_rules
+
+            return show_rules(args.id, args.format)
+        if args.command == "serve":
+            from bot.service.app import serve
+
+            return serve(host=args.host, port=args.port, queue_url=args.queue) or EXIT_OK
+        if args.command == "worker":
+            from bot.service.worker import run_worker
+
+            return run_worker(args.queue) or EXIT_OK
+    except ConfigError as exc:
+        _print_config_error(exc)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    parser.error(f"unknown command {args.command}")
+    return EXIT_ERROR
+
+
+def _print_config_error(exc: ConfigError) -> None:
+    print(f"readiness: error: {exc}", file=sys.stderr)
+    if exc.source_line is not None:
+        print(f"  {exc.line:>4} | {exc.source_line}", file=sys.stderr)
+
+
+def _run_review(args: argparse.Namespace) -> int:
+    from bot.forges.local import DirectoryForge, GitError, LocalGitForge
+
+    try:
+        if args.command == "scan":
+            root = args.path
+            if not root.exists():
+                raise ConfigError("no such file or directory", path=str(root))
+            if root.is_file():
+                forge = DirectoryForge(root.parent, config_path=args.config)
+                only = root.name
+            else:
+                forge = DirectoryForge(root, config_path=args.config)
+                only = None
+            review = asyncio.run(_review(forge, args, scope="file", only=only))
+        else:
+            diff_text = None
+            if args.diff is not None:
+                diff_text = sys.stdin.read() if args.diff == "-" else _read(Path(args.diff))
+            forge = LocalGitForge(args.repo, base=args.base, head=args.head, diff_text=diff_text,
+                                  config_path=args.config, config_ref=args.config_ref)
+            review = asyncio.run(_review(forge, args, scope=args.scope))
+    except GitError as exc:
+        print(f"readiness: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    _emit(review, args)
+    return EXIT_FINDINGS if review.failed else EXIT_OK
+
+
+async def _review(forge, args: argparse.Namespace, *, scope: str | None, only: str | None = None) -> Review:
+    from bot.config import load_text
+    from bot.pipeline import review_job
+    from checks import all_rules
+
+    rules = all_rules()
+    job = forge.job()
+    config: Config = load_text(await forge.read_config(job),
+                               path=str(args.config) if args.config else ".readiness.yml")
+    if args.fail_on is not None:
+        config = dataclasses.replace(config, fail_on=args.fail_on)
+    if only is not None:
+        forge.list_files = _only(only)  # scanning a single file
+    return await review_job(forge, job, config, rules, scope=scope)
+
+
+def _only(name: str):
+    async def list_files(ref: str) -> list[str]:
+        return [name]
+
+    return list_files
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read the diff: {exc.strerror}", path=str(path)) from None
+
+
+def _emit(review: Review, args: argparse.Namespace) -> None:
+    from checks import all_rules
+
+    if args.format == "json":
+        from bot.render.jsonout import render_json
+
+        text = render_json(review)
+    elif args.format == "sarif":
+        from bot.render.sarif import render_sarif
+
+        text = render_sarif(review, all_rules())
+    else:
+        from bot.render.markdown import render_markdown
+
+        text = render_markdown(review)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,158 @@
+"""The Forge protocol for one GitHub pull-request job (plus the calls the slash commands need)."""
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from bot.config import CONFIG_FILE, Config, ConfigError, load_text
+from bot.forges.github import fetch, publish
+from bot.forges.github.http import GitHubError
+from bot.forges.github.inline import plan_inline
+from bot.job import Job
+from bot.models import ChangedFile, PreviousFinding, Review
+from bot.render.comments import check_run_output, config_error_summary, inline_comment, summary_comment
+from bot.state import decode_state
+
+if TYPE_CHECKING:
+    from bot.forges.github.app import GitHubApp
+
+log = logging.getLogger(__name__)
+WRITE_ROLES = {"admin", "maintain", "write"}
+
+
+class GitHubForge:
+    def __init__(self, app: GitHubApp, job: Job):
+        self.app = app
+        self.job = job
+        self.client = app.client(job.installation_id)
+        self.check_id: int | None = None
+        self.check_done = False
+        self.summary_id: int | None = None
+        self.summary_looked_up = False
+        self._changes: list[ChangedFile] = []
+        self._shas: dict[str, str] = {}
+
+    # --- reading ---------------------------------------------------------------------------------
+    async def changes(self, job: Job) -> list[ChangedFile]:
+        await self.start(job)  # the review starts now: config read, not a skipped draft
+        self._changes, shas = await fetch.changed_files(self.client, job.repo, job.number)
+        self._shas.update(shas)
+        return self._changes
+
+    async def read_many(self, paths: Sequence[str], ref: str) -> Mapping[str, str | None]:
+        return await fetch.read_texts(self.client, self.job.repo, paths, ref, self.app.texts, self._shas)
+
+    async def list_files(self, ref: str) -> list[str]:
+        tree = await fetch.tree_files(self.client, self.job.repo, ref)
+        for path, sha in tree.items():
+            self._shas.setdefault(path, sha)
+        return list(tree)
+
+    async def read_config(self, job: Job) -> str | None:
+        ref = job.base_sha or job.base_ref
+        if not ref:
+            raise ValueError(f"{job.key}: no base ref to read {CONFIG_FILE} from")
+        key = (job.repo, ref)
+        if key not in self.app.configs:
+            texts = await fetch.read_texts(self.client, job.repo, [CONFIG_FILE], ref, self.app.texts)
+            self.app.configs[key] = texts.get(CONFIG_FILE)
+        return self.app.configs[key]
+
+    async def previous_state(self, job: Job) -> list[PreviousFinding] | None:
+        comment = await publish.find_summary(self.client, job.repo, job.number)
+        self.summary_looked_up = True
+        self.summary_id = comment["id"] if comment else None
+        return decode_state(comment.get("body")) if comment else None
+
+    async def pull_request(self) -> dict:
+        return await fetch.pull_request(self.client, self.job.repo, self.job.number)
+
+    async def is_current_head(self, job: Job) -> bool:
+        pr = await self.pull_request()
+        return pr.get("state") == "open" and (pr.get("head") or {}).get("sha") == job.head_sha
+
+    async def current_job(self, **changes) -> Job | None:
+        """This job at the pull request's current head (rechecks and re-runs); None when closed."""
+        pr = await self.pull_request()
+        if pr.get("state") != "open":
+            return None
+        head, base = pr.get("head") or {}, pr.get("base") or {}
+        job = dataclasses.replace(self.job, head_sha=head.get("sha", ""), base_ref=base.get("ref", ""),
+                                  base_sha=base.get("sha", ""), draft=bool(pr.get("draft")), **changes)
+        self.job = job
+        return job
+
+    # --- publishing ------------------------------------------------------------------------------
+    async def start(self, job: Job) -> None:
+        if self.check_id is None:
+            self.check_id = await publish.start_check(self.client, job.repo, job.head_sha, job.delivery_id)
+
+    async def publish(self, job: Job, review: Review) -> None:
+        await self.start(job)
+        existing = await publish.existing_fingerprints(self.client, job.repo, job.number)
+        plan = plan_inline(review.findings, self._changes, existing, await self._inline_cap(job), inline_comment)
+        if plan.comments and not await publish.post_review(
+                self.client, job.repo, job.number, job.head_sha, _review_body(review, plan), plan.comments):
+            plan.not_inline = sorted(plan.not_inline + plan.posted, key=review.findings.index)
+            plan.posted = []
+        output = check_run_output(review, not_inline=plan.not_inline)
+        await publish.complete_check(self.client, job.repo, self.check_id,
+                                     conclusion="failure" if review.failed else "success",
+                                     output=output, notes=publish.annotations(review.findings))
+        self.check_done = True
+        if not self.summary_looked_up:
+            await self.previous_state(job)
+        body = summary_comment(review, not_inline=plan.not_inline)
+        self.summary_id = await publish.upsert_summary(self.client, job.repo, job.number, body, self.summary_id)
+        current = {f.fingerprint for f in review.findings}
+        resolved = await publish.resolve_fixed_threads(self.client, job.repo, job.number, current)
+        log.info("published %s at %s: %s, %d inline, %d threads resolved", job.key, job.head_sha[:12],
+                 review.headline(), len(plan.posted), resolved)
+
+    async def _inline_cap(self, job: Job) -> int:
+        """`max_inline_comments` of the base-branch config (already validated by the pipeline)."""
+        try:
+            return load_text(await self.read_config(job)).max_inline_comments
+        except ConfigError:
+            return Config().max_inline_comments
+
+    async def publish_config_error(self, job: Job, error: ConfigError) -> None:
+        await self.start(job)
+        output = {"title": f"Configuration error in {error.path}", "summary": config_error_summary(error)}
+        await publish.complete_check(self.client, job.repo, self.check_id, conclusion="failure", output=output)
+        self.check_done = True
+
+    async def abandon(self, title: str, summary: str, conclusion: str = "skipped") -> None:
+        """Close a check run this job opened but did not complete (superseded push, failure)."""
+        if self.check_id is None or self.check_done:
+            return
+        await publish.complete_check(self.client, self.job.repo, self.check_id, conclusion=conclusion,
+                                     output={"title": title, "summary": summary})
+        self.check_done = True
+
+    # --- slash commands --------------------------------------------------------------------------
+    async def may_recheck(self, user: str, author: str) -> bool:
+        if user and user == author:
+            return True
+        try:
+            data = await self.client.get(f"/repos/{self.job.repo}/collaborators/{user}/permission")
+        except GitHubError as exc:
+            if exc.status == 404:
+                return False
+            raise
+        return data.get("permission") in WRITE_ROLES or data.get("role_name") in WRITE_ROLES
+
+    async def react(self, comment_id: int, content: str = "eyes") -> None:
+        await self.client.post(f"/repos/{self.job.repo}/issues/comments/{comment_id}/reactions",
+                               {"content": content})
+
+    async def comment(self, body: str) -> None:
+        await self.client.post(f"/repos/{self.job.repo}/issues/{self.job.number}/comments", {"body": body})
+
+
+def _review_body(review: Review, plan) -> str:
+    n = len(plan.posted)
+    return (f"**readiness**: {review.headline()}. {n} new inline comment{'s' if n != 1 else ''} on this push; "
+            f"the full report is in the summary comment and the `readiness` check.")

@@ -1,0 +1,49 @@
+"""Which findings get inline review comments, and where: only lines GitHub shows in the diff."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from bot.models import ChangedFile, Finding
+
+
+@dataclass
+class InlinePlan:
+    comments: list[dict] = field(default_factory=list)  # bodies for POST pulls/{n}/reviews
+    posted: list[Finding] = field(default_factory=list)
+    already: list[Finding] = field(default_factory=list)  # the bot commented on these before
+    not_inline: list[Finding] = field(default_factory=list)  # over the cap or outside the diff
+
+
+def place(finding: Finding, change: ChangedFile | None) -> dict | None:
+    """`line`/`side` (and `start_line` for a range inside one hunk) on the RIGHT side, or None."""
+    if change is None or change.whole_file or change.binary or change.status == "deleted":
+        return None
+    end_line = max(finding.end_line or finding.line, finding.line)
+    for lo, hi in change.hunks:
+        if lo <= finding.line <= hi:
+            end = min(end_line, hi)
+            if end > finding.line:
+                return {"start_line": finding.line, "start_side": "RIGHT", "line": end, "side": "RIGHT"}
+            return {"line": finding.line, "side": "RIGHT"}
+    for lo, hi in change.hunks:  # the range starts above the hunk but reaches into it
+        if finding.line < lo <= end_line:
+            return {"line": lo, "side": "RIGHT"}
+    return None
+
+
+def plan_inline(findings: Sequence[Finding], changes: Iterable[ChangedFile], existing: set[str], cap: int,
+                body: Callable[[Finding], str]) -> InlinePlan:
+    by_path = {c.path: c for c in changes}
+    plan = InlinePlan()
+    for f in findings:
+        if f.fingerprint and f.fingerprint in existing:
+            plan.already.append(f)
+            continue
+        where = place(f, by_path.get(f.path))
+        if where is None or len(plan.comments) >= cap:
+            plan.not_inline.append(f)
+            continue
+        plan.comments.append({"path": f.path, "body": body(f), **where})
+        plan.posted.append(f)
+    return plan

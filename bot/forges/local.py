@@ -1,0 +1,214 @@
+"""Local forges for the CLI: a git repository (review a diff) and a plain directory (scan)."""
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from bot.config import CONFIG_FILE, ConfigError, matches_any
+from bot.diff import DiffError, parse_diff
+from bot.engine import decode_text
+from bot.job import Job
+from bot.models import ChangedFile, PreviousFinding, Review
+
+WORKTREE = ":worktree:"  # pseudo-ref: the files as they are on disk
+_SKIP_DIRS = {".git", "node_modules", "vendor", "third_party", "__pycache__", ".venv", "venv", ".tox"}
+
+
+class GitError(Exception):
+    """A git command failed; the message says which and why."""
+
+
+def git(repo: Path, *args: str, input: bytes | None = None) -> bytes:
+    cmd = ["git", "-C", str(repo), "-c", "core.quotepath=off", *args]
+    try:
+        proc = subprocess.run(cmd, input=input, capture_output=True, check=False, timeout=300)
+    except FileNotFoundError:
+        raise GitError("git is not installed") from None
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(f"git {' '.join(args[:3])} failed: {err[-1] if err else proc.returncode}")
+    return proc.stdout
+
+
+def repo_root(path: Path) -> Path | None:
+    try:
+        return Path(git(path, "rev-parse", "--show-toplevel").decode().strip())
+    except GitError:
+        return None
+
+
+def default_base(repo: Path) -> str:
+    """origin/HEAD, else main, else master (local or origin)."""
+    for ref in ("origin/HEAD", "main", "origin/main", "master", "origin/master"):
+        try:
+            git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+            return ref
+        except GitError:
+            continue
+    raise GitError("could not find a base branch (tried origin/HEAD, main, master); pass --base REF")
+
+
+def read_worktree(root: Path, paths: Sequence[str]) -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for p in paths:
+        try:
+            out[p] = decode_text((root / p).read_bytes())
+        except OSError:
+            out[p] = None
+    return out
+
+
+def cat_files(repo: Path, ref: str, paths: Sequence[str]) -> dict[str, str | None]:
+    """Many files at one ref with a single `git cat-file --batch` process."""
+    if not paths:
+        return {}
+    request = "".join(f"{ref}:{p}\n" for p in paths).encode()
+    data = git(repo, "cat-file", "--batch", input=request)
+    out: dict[str, str | None] = {}
+    pos = 0
+    for p in paths:
+        end = data.index(b"\n", pos)
+        header = data[pos:end].decode("utf-8", "replace").split()
+        pos = end + 1
+        if len(header) < 3 or header[-1] == "missing" or header[1] != "blob":
+            out[p] = None
+            continue
+        size = int(header[2])
+        out[p] = decode_text(data[pos : pos + size])
+        pos += size + 1
+    return out
+
+
+class _NoPublish:
+    """The CLI renders the review itself; these forge calls have nothing to do locally."""
+
+    async def previous_state(self, job: Job) -> list[PreviousFinding] | None:
+        return None
+
+    async def is_current_head(self, job: Job) -> bool:
+        return True
+
+    async def publish(self, job: Job, review: Review) -> None:
+        return None
+
+    async def publish_config_error(self, job: Job, error: ConfigError) -> None:
+        return None
+
+
+class LocalGitForge(_NoPublish):
+    """Changes between the merge base of `base` and `head`, or a unified diff over the work tree."""
+
+    def __init__(self, repo: Path, *, base: str | None = None, head: str = "HEAD",
+                 diff_text: str | None = None, config_path: Path | None = None,
+                 config_ref: str | None = None):
+        self.repo = repo
+        self.head = head
+        self.diff_text = diff_text
+        self.config_path = config_path
+        self.config_ref = config_ref
+        self.is_git = diff_text is None or repo_root(repo) is not None
+        self.base = base
+        self.merge_base = ""
+        if diff_text is None:
+            self.base = base or default_base(repo)
+            self.merge_base = git(repo, "merge-base", self.base, head).decode().strip()
+            self.head_sha = git(repo, "rev-parse", "--verify", f"{head}^{{commit}}").decode().strip()
+        else:
+            self.head_sha = WORKTREE
+
+    def job(self) -> Job:
+        return Job(forge="local", repo=str(self.repo), number=0, head_sha=self.head_sha,
+                   base_ref=self.base or "", base_sha=self.merge_base)
+
+    async def changes(self, job: Job) -> list[ChangedFile]:
+        if self.diff_text is not None:
+            try:
+                return parse_diff(self.diff_text)
+            except DiffError as exc:
+                raise ConfigError(str(exc), path="--diff") from None
+        out = await asyncio.to_thread(
+            git, self.repo, "diff", "--no-color", "--no-ext-diff", "--no-textconv", "-M", "-U3",
+            self.merge_base, self.head_sha, "--",
+        )
+        return parse_diff(out.decode("utf-8", "replace"))
+
+    async def read_many(self, paths: Sequence[str], ref: str) -> Mapping[str, str | None]:
+        if ref == WORKTREE:
+            return await asyncio.to_thread(read_worktree, self.repo, paths)
+        return await asyncio.to_thread(cat_files, self.repo, ref, paths)
+
+    async def list_files(self, ref: str) -> list[str]:
+        if ref == WORKTREE:
+            return await asyncio.to_thread(list_directory, self.repo)
+        out = await asyncio.to_thread(git, self.repo, "ls-tree", "-r", "-z", "--name-only", ref)
+        return [p for p in out.decode("utf-8", "replace").split("\0") if p]
+
+    async def read_config(self, job: Job) -> str | None:
+        if self.config_path is not None:
+            return _read_config_file(self.config_path)
+        if self.config_ref:
+            # CI on untrusted changes: the base branch's config, so a change cannot switch its own
+            # review off (what the bots always do).
+            ref = self.merge_base if self.config_ref == "base" else self.config_ref
+            texts = await asyncio.to_thread(cat_files, self.repo, ref, [CONFIG_FILE])
+            return texts.get(CONFIG_FILE)
+        root = repo_root(self.repo) or self.repo
+        path = root / CONFIG_FILE
+        return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+class DirectoryForge(_NoPublish):
+    """Every file under a directory counts as changed (`readiness scan`)."""
+
+    def __init__(self, root: Path, *, config_path: Path | None = None):
+        self.root = root
+        self.config_path = config_path
+        self.head_sha = WORKTREE
+
+    def job(self) -> Job:
+        return Job(forge="local", repo=str(self.root), number=0, head_sha=WORKTREE)
+
+    async def changes(self, job: Job) -> list[ChangedFile]:
+        paths = await self.list_files(WORKTREE)
+        return [ChangedFile(path=p, status="added", whole_file=True) for p in paths]
+
+    async def read_many(self, paths: Sequence[str], ref: str) -> Mapping[str, str | None]:
+        return await asyncio.to_thread(read_worktree, self.root, paths)
+
+    async def list_files(self, ref: str) -> list[str]:
+        return await asyncio.to_thread(list_directory, self.root)
+
+    async def read_config(self, job: Job) -> str | None:
+        if self.config_path is not None:
+            return _read_config_file(self.config_path)
+        for candidate in (self.root, repo_root(self.root)):
+            if candidate is not None and (candidate / CONFIG_FILE).is_file():
+                return (candidate / CONFIG_FILE).read_text(encoding="utf-8")
+        return None
+
+
+def _read_config_file(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read the config file: {exc.strerror}", path=str(path)) from None
+
+
+def list_directory(root: Path) -> list[str]:
+    """Files under `root`, relative, forward slashes; `.gitignore` respected inside a git work tree."""
+    if repo_root(root) is not None:
+        out = git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", ".")
+        paths = [p for p in out.decode("utf-8", "replace").split("\0") if p]
+        # ls-files prints paths relative to `root` when run there; deleted-but-tracked files are dropped
+        return sorted(p for p in paths if (root / p).is_file() and not matches_any(p, [".git/"]))
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
+        for name in sorted(filenames):
+            full = Path(dirpath) / name
+            if full.is_file() and not full.is_symlink():
+                found.append(full.relative_to(root).as_posix())
+    return found

@@ -1,0 +1,96 @@
+"""One path for every mode: a Job goes through a Forge and the pure review core."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+
+from bot.config import Config, ConfigError, load_text
+from bot.forges.base import Forge
+from bot.job import Job
+from bot.models import ChangedFile, Review
+from bot.review import FindingsCache, review
+from checks import all_rules
+from checks.registry import Rule
+from checks.source import file_kinds
+
+log = logging.getLogger(__name__)
+
+REPO_FILE_LIMIT = 1500  # other files read for cross-file rules, per review
+_KIND_BY_PATH = {"k8s": "yaml"}  # kinds that need the text to confirm; read their path kind instead
+
+
+def reviewable(changes: list[ChangedFile], config: Config) -> list[str]:
+    return [c.path for c in changes
+            if c.status != "deleted" and not c.binary and not config.is_excluded(c.path)]
+
+
+def repo_paths_needed(all_paths: list[str], changed: list[str], config: Config,
+                      rules: Mapping[str, Rule]) -> list[str]:
+    """Other repository files the enabled cross-file rules may read, bounded."""
+    changed_kinds = set()
+    for p in changed:
+        changed_kinds |= file_kinds(p)
+    changed_kinds |= {"k8s"} if "yaml" in changed_kinds else set()
+    wanted: set[str] = set()
+    for r in rules.values():
+        if r.repo_kinds and config.settings(r.id).enabled and r.kinds & changed_kinds:
+            wanted |= {_KIND_BY_PATH.get(k, k) for k in r.repo_kinds}
+    if not wanted:
+        return []
+    changed_set = set(changed)
+    out = [p for p in all_paths
+           if p not in changed_set and not config.is_excluded(p) and file_kinds(p) & wanted]
+    return out[:REPO_FILE_LIMIT]
+
+
+async def load_config(forge: Forge, job: Job) -> Config:
+    return load_text(await forge.read_config(job))
+
+
+async def run_job(forge: Forge, job: Job, *, cache: FindingsCache | None = None,
+                  scope: str | None = None) -> Review | None:
+    """Review a job and publish it. Returns None when the result was dropped or config is broken."""
+    rules = all_rules()
+    try:
+        config = await load_config(forge, job)
+    except ConfigError as exc:
+        log.warning("config error in %s: %s", job.key, exc)
+        await forge.publish_config_error(job, exc)
+        return None
+    if job.draft and not config.review_drafts and not job.forced:
+        log.info("skipping draft %s", job.key)
+        return None
+    result = await review_job(forge, job, config, rules, cache=None if job.forced else cache, scope=scope)
+    if not await forge.is_current_head(job):
+        log.info("dropping result for %s at %s: no longer the head", job.key, job.head_sha[:12])
+        return None
+    await forge.publish(job, result)
+    return result
+
+
+async def review_job(forge: Forge, job: Job, config: Config, rules: Mapping[str, Rule], *,
+                     cache: FindingsCache | None = None, scope: str | None = None) -> Review:
+    """Fetch what the review needs through the forge, then run the pure core off the event loop."""
+    changes = await forge.changes(job)
+    paths = reviewable(changes, config)
+    texts = await forge.read_many(paths, job.head_sha) if paths else {}
+    repo_texts: Mapping[str, str | None] = {}
+    if any(r.repo_kinds for r in rules.values()):
+        extra = repo_paths_needed(await _list_files(forge, job), paths, config, rules)
+        if extra:
+            repo_texts = await forge.read_many(extra, job.head_sha)
+    previous = await forge.previous_state(job)
+    return await asyncio.to_thread(
+        review, changes, texts, config, previous=previous,
+        repo_texts={p: t for p, t in repo_texts.items() if t is not None},
+        rules=rules, cache=cache, scope=scope,
+    )
+
+
+async def _list_files(forge: Forge, job: Job) -> list[str]:
+    try:
+        return await forge.list_files(job.head_sha)
+    except Exception:  # cross-file context is best effort; the review itself must not fail
+        log.warning("could not list repository files for %s", job.key, exc_info=True)
+        return []

@@ -1,0 +1,1 @@
+"""Pure renderers of a Review: markdown report, JSON, SARIF, forge comment bodies."""

@@ -1,0 +1,31 @@
+"""The machine-readable review (`--format json`); its shape is a public contract."""
+from __future__ import annotations
+
+import json
+
+from bot.models import Review
+
+JSON_VERSION = 1
+
+
+def to_dict(review: Review) -> dict:
+    data = {
+        "version": JSON_VERSION,
+        "verdict": review.verdict,
+        "counts": review.counts,
+        "findings": [f.to_json() for f in review.findings],
+        "skipped": [s.to_json() for s in review.skipped],
+    }
+    if review.errors:
+        data["errors"] = [{"rule": e.rule, "path": e.path, "error": e.error} for e in review.errors]
+    if review.verification is not None:
+        data["verification"] = [
+            {"status": r.status, "rule": r.rule, "severity": r.severity, "title": r.title,
+             "path": r.path, "line": r.line, "id": r.number, "previous_id": r.previous_number}
+            for r in review.verification
+        ]
+    return data
+
+
+def render_json(review: Review) -> str:
+    return json.dumps(to_dict(review), indent=2, ensure_ascii=False) + "\n"

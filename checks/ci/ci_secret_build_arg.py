@@ -1,0 +1,81 @@
+"""ci.secret-build-arg: secrets passed to image builds as --build-arg (they end up in the image history)."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from bot.models import Hit
+from checks.ci._ci import action_name, gha_steps, scalar_lines, strip_comment
+from checks.registry import Context, Example, rule
+from checks.source import ParseError, SourceFile
+
+_SECRET_WORD = re.compile(
+    r"(TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?|CREDS|"
+    r"AUTH_?KEY|SIGNING_?KEY|NPMRC|PYPIRC|NETRC)",
+    re.I,
+)
+# Names that mention a secret but carry a reference to it, not the secret itself.
+_NOT_SECRET = re.compile(
+    r"(_(URL|URI|HOST|ENDPOINT|PATH|FILE|DIR|NAME|TYPE|ID|ARN|REF|MOUNT|ENABLED|HEADER|EXPIRY|TTL)$"
+    r"|^(USE|ENABLE|WITH|HAS)_)",
+    re.I,
+)
+_BUILD_ARG = re.compile(r"""--build-arg(?:\s+|=)(['"]?)([A-Za-z_][A-Za-z0-9_]*)""")
+
+
+def secret_name(name: str) -> bool:
+    return bool(_SECRET_WORD.search(name)) and not _NOT_SECRET.search(name)
+
+
+def _message(name: str) -> str:
+    return (f"`{name}` is passed to the image build with --build-arg, so its value is stored in the "
+            "image metadata/history")
+
+
+@rule(
+    "ci.secret-build-arg",
+    severity="HIGH",
+    area="ci",
+    title="Secret passed to docker build as a build argument",
+    why="Build arguments are recorded in the image history and metadata (`docker history`), so anyone "
+        "who can pull the image can read the token.",
+    fix="Use BuildKit secrets: `docker build --secret id=npm_token,env=NPM_TOKEN .` with "
+        "`RUN --mount=type=secret,id=npm_token ...` (or the `secrets:` input of docker/build-push-action).",
+    kinds={"gha", "gitlab-ci", "jenkinsfile", "makefile", "shell"},
+    example=Example(
+        path=".gitlab-ci.yml",
+        bad="build:\n  script:\n    - docker build --build-arg NPM_TOKEN=$NPM_TOKEN -t app .\n",
+        good="build:\n  script:\n    - docker build --secret id=npm_token,env=NPM_TOKEN -t app .\n",
+    ),
+)
+def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
+    seen: set[int] = set()
+    for number, raw in enumerate(f.lines, start=1):
+        line = strip_comment(raw, f.kinds)
+        if "--build-arg" not in line:
+            continue
+        for m in _BUILD_ARG.finditer(line):
+            name = m.group(2)
+            if secret_name(name) and number not in seen:
+                seen.add(number)
+                yield Hit(number, message=_message(name))
+    if "gha" not in f.kinds:
+        return
+    try:
+        docs = f.yaml_docs
+    except ParseError:
+        return
+    for doc in docs:
+        for _job, _j, step in gha_steps(doc):
+            name = action_name(step.get("uses"))
+            if not name.startswith("docker/build-push-action") and not name.startswith("docker/bake-action"):
+                continue
+            w = step.get("with")
+            if not isinstance(w, dict) or not isinstance(w.get("build-args"), str):
+                continue
+            for number, text in scalar_lines(f, w, "build-args"):
+                for item in re.split(r"[,\n]", text):
+                    key = item.strip().strip("\"'").split("=", 1)[0].strip()
+                    if key and re.fullmatch(r"[A-Za-z_]\w*", key) and secret_name(key) and number not in seen:
+                        seen.add(number)
+                        yield Hit(number, message=_message(key) + " (build-push-action `build-args:`)")

@@ -1,0 +1,59 @@
+"""compose.plaintext-credentials: literal passwords and credentials in Compose `environment:`."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bot.models import Hit
+from checks.infrastructure._common import is_literal_secret_value, is_secret_name, mask, uri_has_literal_password
+from checks.lang.yamlast import YList, YMap
+from checks.registry import Context, Example, rule
+from checks.source import SourceFile
+
+
+def _entries(env: object) -> Iterator[tuple[str, object, int]]:
+    if isinstance(env, YMap):
+        for k, v in env.items():
+            yield str(k), v, env.key_lines.get(k, env.line)
+    elif isinstance(env, YList):
+        for i, item in enumerate(env):
+            if isinstance(item, str):
+                name, eq, value = item.partition("=")
+                yield name.strip(), (value if eq else None), env.item_lines[i]
+
+
+@rule(
+    "compose.plaintext-credentials",
+    severity="LOW",
+    area="infrastructure",
+    title="Plaintext credentials in Compose environment",
+    why="Passwords written into the Compose file are committed to version control and tend to be copied "
+        "unchanged into staging and production.",
+    fix="Reference variables instead (`POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}`) supplied by an untracked "
+        "`.env`/`env_file:`, or use Compose `secrets:` with `*_FILE` variables.",
+    kinds={"compose"},
+    example=Example(
+        path="docker-compose.yml",
+        bad="services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: s3cretpass\n",
+        good="services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n",
+    ),
+)
+def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
+    seen: set[int] = set()
+    for doc in f.yaml_docs:
+        services = doc.get("services") if isinstance(doc, YMap) else None
+        if not isinstance(services, YMap):
+            continue
+        for svc_name, svc in services.items():
+            if not isinstance(svc, YMap):
+                continue
+            for name, value, line in _entries(svc.get("environment")):
+                if line in seen or value is None:
+                    continue
+                msg = None
+                if is_secret_name(name) and is_literal_secret_value(value):
+                    msg = f"Service `{svc_name}` sets `{name}` to a literal value in the Compose file"
+                elif isinstance(value, str) and (m := uri_has_literal_password(value)):
+                    msg = (f"Service `{svc_name}` puts a literal password in the `{m.group(1)}://` URI of `{name}`")
+                if msg:
+                    seen.add(line)
+                    yield Hit(line, message=msg, snippet=mask(f.line(line).strip()))

@@ -1,0 +1,99 @@
+"""k8s.privileged: privileged containers and host namespaces."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bot.models import Hit
+from checks.infrastructure import _k8s
+from checks.lang.yamlast import YList, YMap
+from checks.registry import Context, Example, rule
+from checks.source import SourceFile
+
+_DANGEROUS_CAPS = {"SYS_ADMIN", "NET_ADMIN", "ALL"}
+
+_BAD = """apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: node-agent
+spec:
+  selector:
+    matchLabels: {app: node-agent}
+  template:
+    metadata:
+      labels: {app: node-agent}
+    spec:
+      hostNetwork: true
+      containers:
+        - name: agent
+          image: registry.example.com/agent:2.1.0
+          securityContext:
+            privileged: true
+"""
+_GOOD = """apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: node-agent
+spec:
+  selector:
+    matchLabels: {app: node-agent}
+  template:
+    metadata:
+      labels: {app: node-agent}
+    spec:
+      containers:
+        - name: agent
+          image: registry.example.com/agent:2.1.0
+          securityContext:
+            privileged: false
+            allowPrivilegeEscalation: false
+            capabilities:
+              drop: [ALL]
+"""
+
+
+@rule(
+    "k8s.privileged",
+    severity="CRITICAL",
+    area="infrastructure",
+    title="Privileged container or host namespace",
+    why="A privileged container, host network/PID/IPC namespace, privilege escalation or SYS_ADMIN/NET_ADMIN "
+        "gives the workload effective root on the node: one compromised pod owns the cluster node.",
+    fix="Remove `privileged: true` and `hostNetwork/hostPID/hostIPC: true`, set "
+        "`allowPrivilegeEscalation: false`, and add only the narrow capability actually needed (never SYS_ADMIN).",
+    kinds={"k8s"},
+    example=Example(path="deploy/k8s/agent.yaml", bad=_BAD, good=_GOOD),
+)
+def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
+    seen: set[int] = set()
+
+    def hit(line: int, msg: str) -> Iterator[Hit]:
+        if line not in seen:
+            seen.add(line)
+            yield Hit(line, message=msg)
+
+    for ps in _k8s.pod_specs(_k8s.file_objects(f)):
+        owner = f"{ps.owner.kind} `{ps.owner.name or '?'}`"
+        for key in ("hostNetwork", "hostPID", "hostIPC"):
+            if _k8s.is_true(ps.spec.get(key)):
+                yield from hit(ps.spec.key_lines[key], f"{owner} sets `{key}: true`, sharing the node's namespace")
+        for c in _k8s.containers(ps, ("initContainers", "containers", "ephemeralContainers")):
+            sc = c.c.get("securityContext")
+            if not isinstance(sc, YMap):
+                continue
+            if _k8s.is_true(sc.get("privileged")):
+                yield from hit(sc.key_lines["privileged"], f"Container `{c.name}` runs privileged (`privileged: true`)")
+            if _k8s.is_true(sc.get("allowPrivilegeEscalation")):
+                yield from hit(sc.key_lines["allowPrivilegeEscalation"],
+                               f"Container `{c.name}` sets `allowPrivilegeEscalation: true`")
+            caps = sc.get("capabilities")
+            add = caps.get("add") if isinstance(caps, YMap) else None
+            if isinstance(add, str):
+                add = [add]
+            if not isinstance(add, (list, YList)):
+                continue
+            for i, cap in enumerate(add):
+                name = str(cap).strip().upper()
+                name = name[4:] if name.startswith("CAP_") else name
+                if name in _DANGEROUS_CAPS:
+                    line = add.item_lines[i] if isinstance(add, YList) and i < len(add.item_lines) else caps.key_lines["add"]
+                    yield from hit(line, f"Container `{c.name}` adds the `{name}` capability")

@@ -1,0 +1,167 @@
+"""go.goroutine-leak: goroutines that block forever on a bare channel send."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bot.models import Hit
+from checks.lang import golang as g
+from checks.registry import Context, Example, rule
+from checks.reliability import _go
+from checks.source import SourceFile
+
+
+def _select_is_safe(select: g.Node) -> bool:
+    """A select with a `default:` or any receive case (ctx.Done(), done, quit, time.After) can give up."""
+    for case in select.named_children:
+        if case.type == "default_case":
+            return True
+        if case.type == "communication_case":
+            comm = case.child_by_field_name("communication")
+            if comm is not None and comm.type == "receive_statement":
+                return True
+    return False
+
+
+def _guarded(send: g.Node) -> bool:
+    p = send.parent
+    if p is not None and p.type == "communication_case" and p.child_by_field_name("communication") == send:
+        sel = p.parent
+        return sel is not None and sel.type == "select_statement" and _select_is_safe(sel)
+    return False
+
+
+def _make_capacity(fn: g.Node, chan: str, imps: dict[str, str]) -> tuple[g.Node, g.Node | None] | None:
+    """(declaration, capacity expr or None) of `chan := make(chan T[, cap])` in fn (not nested funcs)."""
+    body = _go.body(fn)
+    if body is None:
+        return None
+    for decl in _go.walk_same_func(body, "short_var_declaration", "assignment_statement", "var_spec"):
+        left = decl.child_by_field_name("left") or decl.child_by_field_name("name")
+        right = decl.child_by_field_name("right") or decl.child_by_field_name("value")
+        if left is None or right is None:
+            continue
+        lefts = left.named_children if left.type == "expression_list" else [left]
+        rights = right.named_children if right.type == "expression_list" else [right]
+        for lv, rv in zip(lefts, rights):
+            if g.text(lv) != chan or rv.type != "call_expression" or g.call_name(rv) != "make":
+                continue
+            args = g.call_args(rv)
+            if not args or args[0].type != "channel_type":
+                continue
+            return decl, (args[1] if len(args) > 1 else None)
+    return None
+
+
+def _drained(fn: g.Node, chan: str, go_stmt: g.Node) -> str:
+    """How the parent function drains `chan` after starting the goroutine: 'range', 'recv' or ''.
+
+    'range' is a `for v := range chan` with no early exit; 'recv' is a `<-chan` outside any `select`
+    (a select with another case is the classic leak: the other case wins and nobody receives).
+    """
+    body = _go.body(fn)
+    if body is None:
+        return ""
+    found = ""
+    for n in _go.walk_same_func(body, "unary_expression", "for_statement"):
+        if n.start_byte < go_stmt.end_byte:
+            continue
+        if n.type == "for_statement":
+            rng = next((c for c in n.named_children if c.type == "range_clause"), None)
+            if rng is not None and g.text(rng.child_by_field_name("right")) == chan:
+                loop_body = n.child_by_field_name("body")
+                exits = list(_go.walk_same_func(loop_body, "return_statement", "break_statement",
+                                                "goto_statement")) if loop_body is not None else []
+                if not exits:
+                    return "range"
+            continue
+        if g.text(n.child_by_field_name("operator")) != "<-" or \
+                g.text(n.child_by_field_name("operand")) != chan:
+            continue
+        sel = _go.enclosing(n, ("select_statement",))
+        if sel is None or not _go.inside(sel, body):
+            found = "recv"
+    return found
+
+
+def _loop_between(node: g.Node, outer: g.Node) -> bool:
+    for a in g.ancestors(node):
+        if a is outer or a.type in _go.FUNC_TYPES:
+            return False
+        if a.type == "for_statement":
+            return True
+    return False
+
+
+@rule(
+    "go.goroutine-leak",
+    severity="HIGH",
+    area="reliability",
+    title="Goroutine can block forever on a channel send",
+    why="A goroutine that sends on an unbuffered or caller-owned channel outside a `select` blocks "
+        "forever once the receiver has returned (timeout, error, cancellation), leaking the goroutine "
+        "and everything it references.",
+    fix="Send inside `select { case ch <- v: case <-ctx.Done(): }`, or give the channel enough buffer "
+        "for every send (`make(chan error, 1)` for a single result).",
+    kinds={"go"},
+    example=Example(
+        path="internal/fetch/fetch.go",
+        bad='package fetch\n\nimport "context"\n\nfunc Fetch(ctx context.Context, get func() string) (string, error) {\n'
+            '\tch := make(chan string)\n\tgo func() {\n\t\tch <- get()\n\t}()\n\tselect {\n'
+            '\tcase v := <-ch:\n\t\treturn v, nil\n\tcase <-ctx.Done():\n\t\treturn "", ctx.Err()\n\t}\n}\n',
+        good='package fetch\n\nimport "context"\n\nfunc Fetch(ctx context.Context, get func() string) (string, error) {\n'
+             '\tch := make(chan string, 1)\n\tgo func() {\n\t\tch <- get()\n\t}()\n\tselect {\n'
+             '\tcase v := <-ch:\n\t\treturn v, nil\n\tcase <-ctx.Done():\n\t\treturn "", ctx.Err()\n\t}\n}\n',
+    ),
+)
+def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
+    root = f.go
+    imps = g.imports(root)
+    for go_stmt in g.walk(root, "go_statement"):
+        call = next((c for c in go_stmt.named_children if c.type == "call_expression"), None)
+        if call is None:
+            continue
+        lit = call.child_by_field_name("function")
+        if lit is None or lit.type != "func_literal":
+            continue
+        lit_body = _go.body(lit)
+        if lit_body is None:
+            continue
+        sends: dict[str, list[g.Node]] = {}
+        for send in _go.walk_same_func(lit_body, "send_statement"):
+            if _guarded(send):
+                continue
+            sends.setdefault(g.text(send.child_by_field_name("channel")), []).append(send)
+        if not sends:
+            continue
+        for chan, nodes in sends.items():
+            outer, made = None, None
+            for fn in g.ancestors(go_stmt):
+                if fn.type in _go.FUNC_TYPES:
+                    made = _make_capacity(fn, chan, imps)
+                    if made is not None:
+                        outer = fn
+                        break
+            looped = any(_loop_between(s, lit_body) for s in nodes)
+            if made is not None:
+                decl, cap = made
+                if cap is not None:
+                    if cap.type != "int_literal":
+                        continue  # make(chan T, len(items)) / n workers: sized for the senders
+                    try:
+                        capacity = int(g.text(cap).replace("_", ""), 0)
+                    except ValueError:
+                        continue
+                    # a goroutine started per loop iteration shares the buffer with its siblings
+                    loop = _go.enclosing(go_stmt, ("for_statement",))
+                    many = loop is not None and _go.inside(loop, outer) and not _go.inside(decl, loop)
+                    if capacity >= len(nodes) and not looped and not many:
+                        continue
+                drained = _drained(outer, chan, go_stmt)
+                if drained == "range" or (drained == "recv" and not looped):
+                    continue
+                kind = "unbuffered" if cap is None else "too-small buffered"
+            else:
+                kind = "caller-owned"
+            for s in nodes:
+                yield Hit(g.line(s), message=f"goroutine sends on {kind} channel `{chan}` outside a `select` "
+                                             "with a cancellation case; it blocks forever if nobody receives")

@@ -1,0 +1,109 @@
+"""go.sleep-in-handler: time.Sleep in error paths, request handlers or loops."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from bot.models import Hit
+from checks.lang import golang as g
+from checks.registry import Context, Example, rule
+from checks.reliability import _go
+from checks.source import SourceFile
+
+_BACKOFF = re.compile(r"backoff|retry|retries|jitter", re.I)
+_HANDLER_TYPES = {
+    "net/http.ResponseWriter",
+    "*github.com/gin-gonic/gin.Context",
+    "github.com/labstack/echo.Context",
+    "github.com/labstack/echo/v4.Context",
+    "*github.com/gofiber/fiber.Ctx",
+    "*github.com/gofiber/fiber/v2.Ctx",
+    "*github.com/gofiber/fiber/v3.Ctx",
+    "github.com/gofiber/fiber/v3.Ctx",
+}
+_ERR_COND = re.compile(r"\berr\w*\s*!=\s*nil|\bnil\s*!=\s*err\w*|\bErr\w*\s*!=\s*nil", re.I)
+
+
+def _is_handler(fn: g.Node, imps: dict[str, str]) -> bool:
+    for t in _go.param_types(fn):
+        q = _go.qual(t, imps)
+        if q in _HANDLER_TYPES:
+            return True
+        # fall back on the spelling when the framework import path is unusual (gin/echo/fiber forks)
+        txt = g.text(t)
+        if txt in ("*gin.Context", "echo.Context", "*fiber.Ctx", "fiber.Ctx") or txt.endswith("http.ResponseWriter"):
+            return True
+    return False
+
+
+def _context(call: g.Node, imps: dict[str, str]) -> str | None:
+    """Why this sleep is in a bad place ('error branch', 'handler X', 'loop'), else None."""
+    node = call
+    reason = None
+    for a in g.ancestors(node):
+        if a.type in _go.FUNC_TYPES:
+            if a.type != "func_literal" and _is_handler(a, imps):
+                return reason or f"HTTP handler `{g.func_name(a)}`"
+            if a.type == "func_literal" and _is_handler(a, imps):
+                return reason or "an HTTP handler"
+            # reasons count only inside the innermost function; a goroutine does not block its parent
+            if reason:
+                return reason
+            parent = a.parent
+            if parent is not None and parent.type == "call_expression" and parent.parent is not None \
+                    and parent.parent.type == "go_statement":
+                return None
+            continue
+        if reason:
+            continue
+        if a.type == "if_statement":
+            cond = a.child_by_field_name("condition")
+            cons = a.child_by_field_name("consequence")
+            if cons is not None and _go.inside(call, cons) and _ERR_COND.search(g.text(cond)):
+                reason = "an `if err != nil` branch"
+        elif a.type == "for_statement":
+            reason = "a loop"
+    return reason
+
+
+@rule(
+    "go.sleep-in-handler",
+    severity="MEDIUM",
+    area="reliability",
+    title="time.Sleep in an error path, handler or loop",
+    why="A fixed `time.Sleep` blocks the goroutine without honouring cancellation: handlers hold "
+        "connections past client timeouts, error paths retry in lockstep, and polling loops "
+        "cannot be stopped on shutdown.",
+    fix="Use a `time.Ticker`/`time.NewTimer` in a `select` with `<-ctx.Done()`, or a backoff helper "
+        "(e.g. `cenkalti/backoff`, `wait.ExponentialBackoff`) with jitter and a context.",
+    kinds={"go"},
+    example=Example(
+        path="internal/worker/poll.go",
+        bad='package worker\n\nimport "time"\n\nfunc Poll(fetch func() error) {\n\tfor {\n'
+            '\t\tif err := fetch(); err != nil {\n\t\t\ttime.Sleep(5 * time.Second)\n\t\t}\n\t}\n}\n',
+        good='package worker\n\nimport (\n\t"context"\n\t"time"\n)\n\nfunc Poll(ctx context.Context, fetch func() error) {\n'
+             '\tt := time.NewTicker(5 * time.Second)\n\tdefer t.Stop()\n\tfor {\n\t\tselect {\n'
+             '\t\tcase <-ctx.Done():\n\t\t\treturn\n\t\tcase <-t.C:\n\t\t\t_ = fetch()\n\t\t}\n\t}\n}\n',
+    ),
+)
+def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
+    if _go.is_tool_path(f.path):
+        return
+    root = f.go
+    imps = g.imports(root)
+    if "time" not in imps.values():
+        return
+    for call in g.walk(root, "call_expression"):
+        if _go.call_qual(call, imps) != "time.Sleep":
+            continue
+        args = g.call_args(call)
+        if args and _BACKOFF.search(g.text(args[0])):
+            continue
+        if any(_BACKOFF.search(n) for n in _go.func_names_around(call)):
+            continue
+        if _go.enclosing_func(call) is None:
+            continue
+        where = _context(call, imps)
+        if where:
+            yield Hit(g.line(call), message=f"`{g.call_name(call)}({g.text(args[0]) if args else ''})` "
+                                            f"inside {where} blocks without honouring cancellation")

@@ -1,0 +1,142 @@
+"""code.unsafe-deserialization: yaml.load without a safe loader, pickle/marshal of outside data, eval/exec."""
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from bot.models import Hit
+from checks.lang.python import call_name, dotted, kwarg, qualname
+from checks.registry import Context, Example, rule
+from checks.security import _net
+from checks.source import SourceFile
+
+_SAFE_LOADERS = {"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"}
+_UNSAFE_LOADERS = {"Loader", "CLoader", "UnsafeLoader", "CUnsafeLoader", "FullLoader", "CFullLoader"}
+_YAML_UNSAFE_FUNCS = {"yaml.unsafe_load", "yaml.unsafe_load_all", "yaml.full_load", "yaml.full_load_all"}
+_PICKLE_MODS = {"pickle", "cPickle", "_pickle", "dill", "cloudpickle", "jsonpickle"}
+_PICKLE_LOADS = {"loads", "load", "Unpickler", "decode"}
+
+
+@rule(
+    "code.unsafe-deserialization",
+    severity="HIGH",
+    area="security",
+    title="Unsafe deserialization or dynamic code execution",
+    why="`yaml.load` with the default/full loader, `pickle`, `marshal` and `eval`/`exec` can construct "
+        "arbitrary objects or run code, so whoever controls the input controls the process.",
+    fix="Use `yaml.safe_load` (or `Loader=yaml.SafeLoader`), exchange data as JSON instead of pickle/marshal, "
+        "and replace `eval` with `ast.literal_eval` or an explicit parser.",
+    kinds={"python"},
+    example=Example(
+        path="app/config_loader.py",
+        bad='import yaml\n\n\ndef load(path):\n    with open(path) as fh:\n        return yaml.load(fh)\n',
+        good='import yaml\n\n\ndef load(path):\n    with open(path) as fh:\n        return yaml.safe_load(fh)\n',
+    ),
+)
+def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
+    tree = f.python
+    imports = f.python_imports
+    scopes = _net.Scopes(tree)
+    defined = {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    safe_classes = _safe_loader_classes(tree, imports)
+    for call in ast.walk(tree):
+        if not isinstance(call, ast.Call):
+            continue
+        name = call_name(call, imports)
+        mod, _, fn = name.rpartition(".")
+        if name in _YAML_UNSAFE_FUNCS:
+            yield Hit(call.lineno, end_line=call.end_lineno,
+                      message=f"`{dotted(call.func)}` can construct arbitrary Python objects from the YAML input")
+        elif name in ("yaml.load", "yaml.load_all"):
+            loader = kwarg(call, "Loader") or (call.args[1] if len(call.args) > 1 else None)
+            problem = _loader_problem(loader, imports, safe_classes, call)
+            if problem:
+                yield Hit(call.lineno, end_line=call.end_lineno, message=f"`{dotted(call.func)}` {problem}")
+        elif mod.split(".")[0] in _PICKLE_MODS and fn in _PICKLE_LOADS and (mod != "jsonpickle" or fn == "decode"):
+            if fn == "decode" and mod != "jsonpickle":
+                continue
+            data = call.args[0] if call.args else (kwarg(call, "data") or kwarg(call, "file"))
+            if data is None or _net.is_constant(data, scopes):
+                continue
+            if fn in ("load", "Unpickler") and _local_file(data, scopes, imports):
+                continue
+            yield Hit(call.lineno, end_line=call.end_lineno,
+                      message=f"`{dotted(call.func)}` deserializes {_what(data)} with {mod}, which runs code "
+                              "embedded in the payload")
+        elif name in ("marshal.loads", "marshal.load"):
+            data = call.args[0] if call.args else None
+            if data is not None and not _net.is_constant(data, scopes):
+                yield Hit(call.lineno, end_line=call.end_lineno,
+                          message=f"`{dotted(call.func)}` deserializes {_what(data)}; marshal is not safe for "
+                                  "untrusted data")
+        elif isinstance(call.func, ast.Name) and call.func.id in ("eval", "exec") and \
+                call.func.id not in imports and call.func.id not in defined or name in ("builtins.eval",
+                                                                                        "builtins.exec"):
+            fn = name.rsplit(".", 1)[-1]
+            code = call.args[0] if call.args else kwarg(call, "source")
+            if code is None or _net.is_constant(code, scopes):
+                continue
+            if isinstance(code, ast.Call) and call_name(code, imports) == "compile" and code.args and \
+                    _net.is_constant(code.args[0], scopes):
+                continue
+            yield Hit(call.lineno, end_line=call.end_lineno,
+                      message=f"`{fn}` runs {_what(code)} as Python code")
+
+
+def _what(node: ast.AST) -> str:
+    name = dotted(node)
+    if name and len(name) <= 40:
+        return f"`{name}`"
+    if isinstance(node, ast.Call):
+        inner = dotted(node.func)
+        if inner:
+            return f"the result of `{inner}(...)`"
+    return "a non-constant value"
+
+
+def _safe_loader_classes(tree: ast.Module, imports: dict[str, str]) -> set[str]:
+    """Classes in this module that derive (directly or not) from a safe loader."""
+    safe: set[str] = set()
+    changed = True
+    classes = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
+    while changed:
+        changed = False
+        for cls in classes:
+            if cls.name in safe:
+                continue
+            for base in cls.bases:
+                bname = (qualname(base, imports) or "").rsplit(".", 1)[-1]
+                if bname in _SAFE_LOADERS or bname in safe:
+                    safe.add(cls.name)
+                    changed = True
+                    break
+    return safe
+
+
+def _loader_problem(loader: ast.AST | None, imports: dict[str, str], safe_classes: set[str],
+                    call: ast.Call) -> str | None:
+    if loader is None:
+        if any(kw.arg is None for kw in call.keywords):
+            return None
+        return "is called without `Loader=yaml.SafeLoader`, so tagged YAML can build arbitrary objects"
+    name = qualname(loader, imports) or ""
+    short = name.rsplit(".", 1)[-1]
+    if short in _SAFE_LOADERS or short in safe_classes:
+        return None
+    if short in _UNSAFE_LOADERS and (name.startswith("yaml.") or name == short):
+        return f"uses `{dotted(loader)}`, which can construct arbitrary Python objects; use `yaml.SafeLoader`"
+    return None
+
+
+def _local_file(node: ast.AST, scopes: _net.Scopes, imports: dict[str, str], depth: int = 0) -> bool:
+    """True for a file object opened from the local filesystem (`open(...)`, `with open(...) as fh`)."""
+    if depth > 3:
+        return False
+    if isinstance(node, ast.Call):
+        name = call_name(node, imports)
+        return name in ("open", "io.open", "gzip.open", "bz2.open", "lzma.open", "builtins.open") or \
+            name.endswith((".open", ".open_binary", "Path.open")) and not name.startswith(("urllib", "requests"))
+    if isinstance(node, ast.Name):
+        values = scopes.values_of(node.id, node)
+        return bool(values) and all(_local_file(v, scopes, imports, depth + 1) for v in values)
+    return False

@@ -1,0 +1,167 @@
+"""net.ssrf-unvalidated-endpoint: outbound requests to configurable/user-supplied URLs nobody validates."""
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from bot.models import Hit
+from checks.lang import golang as go
+from checks.lang.python import call_name, dotted, kwarg
+from checks.registry import Context, Example, rule
+from checks.security import _net
+from checks.source import SourceFile
+
+_PY_LIBS = ("requests", "httpx", "aiohttp", "urllib3", "niquests")
+_PY_METHODS = {"get", "post", "put", "patch", "delete", "head", "options", "request", "stream", "urlopen",
+               "ws_connect"}
+_CLIENTISH = re.compile(r"(?i)(session|client|http)$")
+_GO_FIELD = re.compile(r"(?i)(endpoint|url|uri|webhook|callback|host|addr|address|server|baseurl)$")
+_GO_REQUEST_READ = re.compile(r"\.(URL\.Query\(\)\.Get|FormValue|PostFormValue|Query|DefaultQuery|PostForm|"
+                              r"Param|QueryParam|FormParams?)\(")
+_GO_VALIDATOR = re.compile(
+    r"(?i)func\s+(\([^)]*\)\s*)?\w*(validat|verif|allow|safe|check|sanitiz|restrict|permit)\w*"
+    r"(url|uri|endpoint|host|domain|target|webhook|addr|destination|scheme)\w*\s*\(|"
+    r"func\s+(\([^)]*\)\s*)?\w*(url|uri|endpoint|host|domain|webhook)\w*(valid|verif|allow|safe|check|permit)\w*\s*\(|"
+    r"\.Scheme\s*(!=|==)|\.Hostname\(\)\s*(!=|==)|\.Host\s*(!=|==)\s*\"|ssrf")
+
+
+@rule(
+    "net.ssrf-unvalidated-endpoint",
+    severity="HIGH",
+    area="security",
+    title="Outbound request to an unvalidated, configurable URL",
+    why="When the target URL comes from a request, a tenant setting or the environment and nobody checks its "
+        "scheme and host, the service can be pointed at cloud metadata endpoints, internal admin APIs or "
+        "`file://` URLs (server-side request forgery).",
+    fix="Parse the URL once and validate it before use: require `https`, match the host against an allowlist "
+        "and reject private/loopback addresses (e.g. a `ValidateEndpoint(u)` / `validate_webhook_url(u)` helper "
+        "called where the value is accepted).",
+    kinds={"python", "go"},
+    repo_kinds={"go"},
+    example=Example(
+        path="app/notify.py",
+        bad='import requests\nfrom flask import request\n\n\ndef ping():\n'
+            '    target = request.json["callback"]\n'
+            '    return requests.post(target, json={"ok": True}, timeout=5)\n',
+        good='from urllib.parse import urlparse\n\nimport requests\nfrom flask import abort, request\n\n'
+             'ALLOWED_HOSTS = {"hooks.example.com"}\n\n\ndef ping():\n'
+             '    target = request.json["callback"]\n'
+             '    parsed = urlparse(target)\n'
+             '    if parsed.scheme != "https" or parsed.hostname not in ALLOWED_HOSTS:\n'
+             '        abort(400)\n'
+             '    return requests.post(target, json={"ok": True}, timeout=5)\n',
+    ),
+)
+def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
+    if "python" in f.kinds:
+        yield from _python(f)
+    elif "go" in f.kinds:
+        yield from _go(f, ctx)
+
+
+def _python(f: SourceFile) -> Iterator[Hit]:
+    tree = f.python
+    imports = f.python_imports
+    libs = {v.split(".")[0] for v in imports.values()} & set(_PY_LIBS)
+    if not libs or _net.python_has_url_validation(tree, imports):
+        return
+    scopes = _net.Scopes(tree)
+    for call in ast.walk(tree):
+        if not isinstance(call, ast.Call) or not isinstance(call.func, (ast.Attribute, ast.Name)):
+            continue
+        name = call_name(call, imports)
+        head, _, method = name.rpartition(".")
+        if method not in _PY_METHODS:
+            continue
+        if head.split(".")[0] not in _PY_LIBS:
+            receiver = head.rsplit(".", 1)[-1].rstrip("()")
+            if not _CLIENTISH.search(receiver):
+                continue
+        if method == "request":
+            url = call.args[1] if len(call.args) > 1 else kwarg(call, "url")
+        else:
+            url = call.args[0] if call.args else kwarg(call, "url")
+        if url is None:
+            continue
+        source = _net.describe_source(url, imports, scopes)
+        if source:
+            yield Hit(call.lineno, end_line=call.end_lineno,
+                      message=f"`{dotted(call.func)}` sends a request to a URL taken from {source} with no "
+                              "scheme/host validation in this module")
+
+
+def _go(f: SourceFile, ctx: Context) -> Iterator[Hit]:
+    root = f.go
+    http = _net.go_local_name(root, "net/http")
+    if http is None:
+        return
+    package = _net.strip_go_comments(f.text) + "".join(
+        _net.strip_go_comments(o.text) for o in _net.same_package_go(f, ctx))
+    if _GO_VALIDATOR.search(package):
+        return
+    for call in go.walk(root, "call_expression"):
+        name = go.call_name(call)
+        args = go.call_args(call)
+        if name == f"{http}.NewRequest" and len(args) >= 2:
+            url = args[1]
+        elif name == f"{http}.NewRequestWithContext" and len(args) >= 3:
+            url = args[2]
+        elif name in (f"{http}.Get", f"{http}.Post", f"{http}.Head", f"{http}.PostForm") and args:
+            url = args[0]
+        elif re.search(r"(?i)client\.(Get|Post|Head|PostForm)$", name) and args:
+            url = args[0]
+        else:
+            continue
+        source = _go_source(url, call)
+        if source:
+            yield Hit(go.line(call), end_line=go.end_line(call),
+                      message=f"`{name}` targets {source} and nothing in this package validates its scheme/host")
+
+
+def _go_source(url, call, depth: int = 0) -> str | None:
+    if depth > 3:
+        return None
+    for node in go.walk(url):
+        if node.type == "call_expression":
+            cname = go.call_name(node)
+            if cname in ("os.Getenv", "os.LookupEnv", "viper.GetString"):
+                return f"`{go.text(node)}`"
+            if _GO_REQUEST_READ.search(go.text(node.child_by_field_name("function")) + "("):
+                return f"request input `{go.text(node)}`"
+        if node.type == "selector_expression":
+            field = go.text(node.child_by_field_name("field"))
+            operand = go.text(node.child_by_field_name("operand"))
+            if field == "URL" and operand.split(".")[-1] in ("r", "req", "request", "Request", "resp", "res"):
+                continue
+            if _GO_FIELD.search(field) and not (node.parent is not None and node.parent.type == "call_expression"
+                                                and node.parent.child_by_field_name("function") == node):
+                return f"the configurable `{go.text(node)}`"
+        if node.type == "identifier" and depth < 3:
+            origin = _go_local_origin(go.text(node), call)
+            if origin is not None:
+                found = _go_source(origin, call, depth + 1)
+                if found:
+                    return found
+    return None
+
+
+def _go_local_origin(name: str, call):
+    """The value last assigned to local `name` before `call` in its function (None if not found)."""
+    func = _net.go_enclosing_func(call)
+    if func is None:
+        return None
+    found = None
+    for node in go.walk(func, "short_var_declaration", "assignment_statement"):
+        if node.start_byte >= call.start_byte:
+            break
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is None or right is None:
+            continue
+        names = [go.text(n) for n in left.named_children]
+        vals = right.named_children
+        if name in names:
+            i = names.index(name)
+            found = vals[i] if len(vals) == len(names) else (vals[0] if vals else None)
+    return found

@@ -1,0 +1,127 @@
+"""net.tls-verify-off: TLS certificate verification switched off."""
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from bot.models import Hit
+from checks.lang import golang as go
+from checks.lang.python import call_name, dotted, kwarg, qualname
+from checks.registry import Context, Example, rule
+from checks.source import SourceFile
+
+_HTTP_LIBS = ("requests", "httpx", "aiohttp", "urllib3", "niquests", "pip._vendor.requests")
+_HTTP_METHODS = {"get", "post", "put", "patch", "delete", "head", "options", "request", "send", "stream",
+                 "Client", "AsyncClient", "Session", "AsyncHTTPTransport", "HTTPTransport", "ws_connect",
+                 "urlopen", "merge_environment_settings", "PoolManager", "ProxyManager",
+                 "connection_from_url", "HTTPSConnectionPool", "mount"}
+_NOT_TLS = ("jwt.", "jose.", "authlib.", "itsdangerous.")
+
+
+@rule(
+    "net.tls-verify-off",
+    severity="HIGH",
+    area="security",
+    title="TLS certificate verification disabled",
+    why="Without certificate verification anyone on the network path can impersonate the server and read or "
+        "change the traffic, including credentials sent with it.",
+    fix="Keep verification on; for a private CA pass its bundle (`verify=\"/etc/ssl/internal-ca.pem\"`, "
+        "`tls.Config{RootCAs: pool}`) instead of disabling checks.",
+    kinds={"python", "go"},
+    example=Example(
+        path="app/clients/billing.py",
+        bad='import requests\n\n\ndef charge(payload):\n'
+            '    return requests.post("https://billing.internal/charge", json=payload, verify=False, timeout=5)\n',
+        good='import requests\n\n\ndef charge(payload):\n'
+             '    return requests.post("https://billing.internal/charge", json=payload,\n'
+             '                         verify="/etc/ssl/internal-ca.pem", timeout=5)\n',
+    ),
+)
+def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
+    if "python" in f.kinds:
+        yield from _python(f)
+    elif "go" in f.kinds:
+        yield from _go(f)
+
+
+def _is_false(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is False
+
+
+def _cert_none(node: ast.AST | None, imports: dict[str, str]) -> bool:
+    if node is None:
+        return False
+    if isinstance(node, ast.Constant):
+        return node.value in ("CERT_NONE", "NONE")
+    return (qualname(node, imports) or "").endswith("CERT_NONE")
+
+
+def _python(f: SourceFile) -> Iterator[Hit]:
+    tree = f.python
+    imports = f.python_imports
+    http_module = any(v.split(".")[0] in _HTTP_LIBS for v in imports.values())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = call_name(node, imports)
+            if name.endswith("_create_unverified_context") and name.startswith(("ssl.", "_create")):
+                yield Hit(node.lineno, message=f"`{dotted(node.func)}()` creates an SSL context that accepts "
+                                               "any certificate")
+                continue
+            if name.startswith(_NOT_TLS):
+                continue
+            verify = kwarg(node, "verify")
+            short = name.rsplit(".", 1)[-1]
+            lib_call = name.split(".")[0] in _HTTP_LIBS
+            if _is_false(verify) and (lib_call or (http_module and short in _HTTP_METHODS)):
+                yield Hit(node.lineno, end_line=node.end_lineno,
+                          message=f"`{dotted(node.func)}(..., verify=False)` skips TLS certificate verification")
+                continue
+            for key in ("ssl", "verify_ssl"):
+                value = kwarg(node, key)
+                if _is_false(value) and (name.startswith("aiohttp.") or (
+                        "aiohttp" in {v.split(".")[0] for v in imports.values()} and short in _HTTP_METHODS)):
+                    yield Hit(node.lineno, end_line=node.end_lineno,
+                              message=f"`{dotted(node.func)}(..., {key}=False)` skips TLS certificate verification")
+                    break
+            else:
+                reqs = kwarg(node, "cert_reqs")
+                if _cert_none(reqs, imports):
+                    yield Hit(node.lineno, end_line=node.end_lineno,
+                              message=f"`{dotted(node.func)}(..., cert_reqs=CERT_NONE)` skips certificate checks")
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            value = node.value
+            for target in targets:
+                if not isinstance(target, ast.Attribute):
+                    continue
+                tname = dotted(target) or target.attr
+                if target.attr == "verify_mode" and _cert_none(value, imports):
+                    yield Hit(node.lineno, message=f"`{tname} = ssl.CERT_NONE` accepts any certificate")
+                elif target.attr == "verify" and _is_false(value) and http_module:
+                    yield Hit(node.lineno, message=f"`{tname} = False` turns off TLS verification for every "
+                                                   "request of this session")
+                elif target.attr == "_create_default_https_context" and value is not None and \
+                        (qualname(value, imports) or "").endswith("_create_unverified_context"):
+                    yield Hit(node.lineno, message="The default HTTPS context is replaced with an unverified one "
+                                                   "for the whole process")
+
+
+def _go(f: SourceFile) -> Iterator[Hit]:
+    root = f.go
+    for node in go.walk(root, "keyed_element", "assignment_statement"):
+        if node.type == "keyed_element":
+            kids = [c for c in node.named_children if c.type != "comment"]
+            if len(kids) >= 2 and go.text(kids[0]).strip() == "InsecureSkipVerify" and \
+                    go.text(kids[-1]).strip() == "true":
+                yield Hit(go.line(node), message="`InsecureSkipVerify: true` disables TLS certificate and host "
+                                                 "name verification")
+        else:
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            if left is None or right is None:
+                continue
+            lefts, rights = left.named_children, right.named_children
+            for lhs, rhs in zip(lefts, rights):
+                if go.text(lhs).endswith(".InsecureSkipVerify") and go.text(rhs).strip() == "true":
+                    yield Hit(go.line(node), message=f"`{go.text(lhs)} = true` disables TLS certificate "
+                                                     "verification")

@@ -1,0 +1,159 @@
+"""ws.origin-unchecked: WebSocket endpoints that accept connections from any origin."""
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from bot.models import Hit
+from checks.lang import golang as go
+from checks.lang.python import call_name, has_star_kwargs, kwarg
+from checks.registry import Context, Example, rule
+from checks.security import _web
+from checks.source import SourceFile
+
+_PY_SERVE = re.compile(r"^websockets(\.[\w.]+)?\.(serve|unix_serve)$")
+_ORIGIN_VALIDATORS = ("AllowedHostsOriginValidator", "OriginValidator")
+
+
+@rule(
+    "ws.origin-unchecked",
+    severity="HIGH",
+    area="security",
+    title="WebSocket accepts any origin",
+    why="Browsers send cookies with cross-site WebSocket handshakes, so an endpoint that accepts every "
+        "Origin lets any website open an authenticated socket as the visitor (cross-site WebSocket hijacking).",
+    fix="Check the `Origin` header against an allowlist of your front-end origins (and reject a missing "
+        "Origin for browser endpoints), e.g. a `CheckOrigin` that looks the origin up in configured hosts, or "
+        "`websockets.serve(..., origins=[\"https://app.example.com\"])`.",
+    kinds={"go", "python"},
+    example=Example(
+        path="internal/ws/upgrader.go",
+        bad='package ws\n\nimport (\n\t"net/http"\n\n\t"github.com/gorilla/websocket"\n)\n\n'
+            'var upgrader = websocket.Upgrader{\n\tCheckOrigin: func(r *http.Request) bool { return true },\n}\n',
+        good='package ws\n\nimport (\n\t"net/http"\n\n\t"github.com/gorilla/websocket"\n)\n\n'
+             'var allowed = map[string]bool{"https://app.example.com": true}\n\n'
+             'var upgrader = websocket.Upgrader{\n\tCheckOrigin: func(r *http.Request) bool {\n'
+             '\t\treturn allowed[r.Header.Get("Origin")]\n\t},\n}\n',
+    ),
+)
+def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
+    if "go" in f.kinds:
+        yield from _golang(f)
+    elif "python" in f.kinds:
+        yield from _python(f)
+
+
+# --- Go -------------------------------------------------------------------------------------
+
+def _golang(f: SourceFile) -> Iterator[Hit]:
+    if not re.search(r"(?i)websocket|origin", f.text):
+        return
+    root = f.go
+    funcs = _web.go_top_funcs(root)
+    for node in go.walk(root, "keyed_element", "assignment_statement", "if_statement"):
+        if node.type == "if_statement":
+            hit = _empty_origin_passes(node)
+            if hit:
+                yield hit
+            continue
+        if node.type == "keyed_element":
+            kids = [c for c in node.named_children if c.type != "comment"]
+            if len(kids) < 2:
+                continue
+            key, value = go.text(kids[0]).strip(), kids[-1]
+        else:
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            lt = go.text(left)
+            if not lt.endswith(".CheckOrigin") or right is None:
+                continue
+            key, value = "CheckOrigin", right.named_children[0] if right.named_children else right
+        vtext = go.text(value).strip()
+        if key == "CheckOrigin":
+            if _accepts_all(value, funcs):
+                yield Hit(go.line(node), message="`CheckOrigin` returns true for every origin, so any website "
+                                                 "can open a socket with the visitor's cookies")
+        elif key == "InsecureSkipVerify" and vtext == "true" and "websocket" in f.text.lower():
+            yield Hit(go.line(node), message="`AcceptOptions{InsecureSkipVerify: true}` disables the "
+                                             "WebSocket origin check")
+        elif key == "OriginPatterns":
+            items = [go.string_value(s) for s in go.walk(value, "interpreted_string_literal", "raw_string_literal")]
+            if "*" in items:
+                yield Hit(go.line(node), message="`OriginPatterns` contains `*`, so every origin is accepted")
+
+
+def _accepts_all(value: go.Node, funcs: dict[str, go.Node]) -> bool:
+    if value.type == "func_literal":
+        return _web.go_returns_true_only(value.child_by_field_name("body"))
+    if value.type == "identifier":
+        decl = funcs.get(go.text(value))
+        if decl is not None:
+            return _web.go_returns_true_only(decl.child_by_field_name("body"))
+    return False
+
+
+_EMPTY_COND = re.compile(r'^\(?\s*(?:(\w+)\s*==\s*""|""\s*==\s*(\w+)|len\((\w+)\)\s*==\s*0)\s*\)?$')
+
+
+def _empty_origin_passes(node: go.Node) -> Hit | None:
+    """`if origin == "" { return true }` inside an origin check."""
+    cond = node.child_by_field_name("condition")
+    cons = node.child_by_field_name("consequence")
+    if cond is None or cons is None:
+        return None
+    ctext = go.text(cond).strip()
+    direct = re.fullmatch(r'(?:\w+\.)*Header\.Get\("Origin"\)\s*==\s*""', ctext)
+    m = _EMPTY_COND.match(ctext)
+    if not m and not direct:
+        return None
+    if not re.search(r"\breturn\s+true\b", go.text(cons)):
+        return None
+    fn = _web.go_enclosing_func(node)
+    if fn is None:
+        return None
+    ftext = go.text(fn)
+    if direct:
+        return Hit(go.line(node), message="The origin check returns true when the `Origin` header is missing")
+    var = m.group(1) or m.group(2) or m.group(3)
+    origin_src = re.search(rf'\b{re.escape(var)}\s*:?=\s*[\w.]*(?:Header\.Get|Get)\(\s*"Origin"\s*\)', ftext) or \
+        (var.lower() == "origin" and re.search(r"\borigin\s+string\b", go_params(fn)) is not None)
+    if origin_src:
+        return Hit(go.line(node), message=f"The origin check returns true when `{var}` is empty, so requests "
+                                          "without an Origin header skip the allowlist")
+    return None
+
+
+def go_params(fn: go.Node) -> str:
+    p = fn.child_by_field_name("parameters")
+    return go.text(p)
+
+
+# --- Python ---------------------------------------------------------------------------------
+
+def _python(f: SourceFile) -> Iterator[Hit]:
+    if not re.search(r"websocket|socketio|ProtocolTypeRouter", f.text):
+        return
+    tree, imports = f.python, f.python_imports
+    for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+        name = call_name(call, imports)
+        if _PY_SERVE.match(name):
+            if has_star_kwargs(call):
+                continue
+            origins = kwarg(call, "origins")
+            if origins is None or (isinstance(origins, ast.Constant) and origins.value is None):
+                yield Hit(call.lineno, message=f"`{name.rsplit('.', 1)[-1]}(...)` has no `origins=` allowlist, "
+                                               "so any website can connect")
+        elif re.match(r"^(socketio|engineio)\.(Async)?Server$", name):
+            v = kwarg(call, "cors_allowed_origins")
+            if _web.const_str(v) == "*" or (isinstance(v, ast.List) and "*" in (_web.str_items(v) or [])):
+                yield Hit(call.lineno, message="`cors_allowed_origins=\"*\"` lets any website open a Socket.IO "
+                                               "connection")
+        elif name.endswith("ProtocolTypeRouter") and call.args and isinstance(call.args[0], ast.Dict):
+            for k, v in zip(call.args[0].keys, call.args[0].values):
+                if _web.const_str(k) != "websocket" or not isinstance(v, ast.Call):
+                    continue
+                wrapped = {call_name(c, imports).rsplit(".", 1)[-1]
+                           for c in ast.walk(v) if isinstance(c, ast.Call)}
+                if not wrapped & set(_ORIGIN_VALIDATORS):
+                    yield Hit(k.lineno, message="The Channels `websocket` route is not wrapped in "
+                                                "`AllowedHostsOriginValidator`/`OriginValidator`")
