@@ -41,13 +41,20 @@ def parse_diff(text: str) -> list[ChangedFile]:
         else:
             status = "modified"
         added: set[int] = set()
+        deleted_at: set[int] = set()
         hunks: list[tuple[int, int]] = []
         for hunk in pf:
             if hunk.target_length:
                 hunks.append((hunk.target_start, hunk.target_start + hunk.target_length - 1))
+            next_target = hunk.target_start
             for line in hunk:
-                if line.is_added and line.target_line_no is not None:
-                    added.add(line.target_line_no)
+                if line.target_line_no is not None:
+                    next_target = line.target_line_no + 1
+                    if line.is_added:
+                        added.add(line.target_line_no)
+                elif line.is_removed:
+                    # the removed line sat between next_target - 1 and next_target on the new side
+                    deleted_at.update({max(1, next_target - 1), next_target})
         files.append(
             ChangedFile(
                 path=target,
@@ -55,6 +62,7 @@ def parse_diff(text: str) -> list[ChangedFile]:
                 old_path=source if status == "renamed" else None,
                 added=frozenset(added),
                 hunks=tuple(hunks),
+                deleted_at=frozenset(deleted_at),
                 binary=pf.is_binary_file,
             )
         )
@@ -80,4 +88,4 @@ def parse_patch(path: str, patch: str | None, *, status: str = "modified", old_p
         return ChangedFile(path=path, status=status, old_path=old_path, blob_sha=blob_sha)
     cf = parsed[0]
     return ChangedFile(path=path, status=status, old_path=old_path, added=cf.added, hunks=cf.hunks,
-                       blob_sha=blob_sha)
+                       deleted_at=cf.deleted_at, blob_sha=blob_sha)

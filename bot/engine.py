@@ -90,7 +90,7 @@ def analyze_file(source: SourceFile, rules: Mapping[str, Rule], config: Config,
                 Finding(
                     rule=rule.id, severity=severity, area=rule.area, title=rule.title,
                     path=source.path, line=line, end_line=end, message=hit.message or rule.title,
-                    why=rule.why, fix=rule.fix, snippet=snippet,
+                    why=rule.why, fix=rule.fix, snippet=snippet, region=hit.region,
                 )
             )
     if parse_problems:

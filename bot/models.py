@@ -44,6 +44,9 @@ class Hit:
     message: str | None = None
     severity: Severity | None = None
     snippet: str | None = None  # set by rules that must not echo the source (secrets are masked)
+    # For findings about something *missing* (no USER, no securityContext field): the block the
+    # finding is about. The change owns the finding when it added or deleted lines anywhere in it.
+    region: tuple[int, int] | None = None
 
 
 @dataclass
@@ -61,6 +64,7 @@ class Finding:
     snippet: str = ""
     fingerprint: str = ""
     number: str = ""  # C1, H2 ... assigned once the review is complete
+    region: tuple[int, int] | None = None  # see Hit.region; not part of any output
 
     def to_json(self) -> dict:
         return {
@@ -88,16 +92,23 @@ class ChangedFile:
     old_path: str | None = None
     added: frozenset[int] = frozenset()
     hunks: tuple[tuple[int, int], ...] = ()  # inclusive new-side line ranges
+    deleted_at: frozenset[int] = frozenset()  # new-side lines right where old lines were removed
     binary: bool = False
     whole_file: bool = False  # no patch available: every line counts as changed
     blob_sha: str | None = None
 
-    def in_scope(self, line: int, end_line: int, scope: str) -> bool:
+    def in_scope(self, line: int, end_line: int, scope: str,
+                 region: tuple[int, int] | None = None) -> bool:
         if scope == "file" or self.whole_file:
             return True
         if scope == "diff_context":
             return any(a <= end_line and line <= b for a, b in self.hunks)
-        return any(n in self.added for n in range(line, end_line + 1))
+        if any(n in self.added for n in range(line, end_line + 1)):
+            return True
+        if region is not None:
+            lo, hi = region
+            return any(lo <= n <= hi for n in self.added) or any(lo <= n <= hi for n in self.deleted_at)
+        return False
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,7 @@ def review(
             skipped.append(result.skipped)
         errors.extend(result.errors)
         for f in result.findings:
-            if rules[f.rule].file_level or change.in_scope(f.line, f.end_line, scope):
+            if rules[f.rule].file_level or change.in_scope(f.line, f.end_line, scope, f.region):
                 findings.append(f)
 
     number_findings(findings)

@@ -5,7 +5,7 @@ import re
 from collections.abc import Iterator
 
 from bot.models import Hit
-from checks.ci._ci import action_name, gha_steps, scalar_lines
+from checks.ci._ci import action_name, gha_steps, locate, value_line
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
 
@@ -63,7 +63,7 @@ def tainted_in(text: str) -> list[tuple[str, str]]:
     example=Example(
         path=".github/workflows/triage.yml",
         bad="on: pull_request\njobs:\n  triage:\n    runs-on: ubuntu-latest\n    steps:\n"
-            "      - run: echo \"Title: ${{ github.event.pull_request.title }}\"\n",
+            "      - run: |\n          echo \"Title ${{ github.event.pull_request.title }}\"\n",
         good="on: pull_request\njobs:\n  triage:\n    runs-on: ubuntu-latest\n    steps:\n"
              "      - env:\n          TITLE: ${{ github.event.pull_request.title }}\n"
              "        run: echo \"Title: $TITLE\"\n",
@@ -80,12 +80,17 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                 if isinstance(w, dict) and isinstance(w.get("script"), str):
                     targets.append((w, "script", "github-script `script:`"))
             for holder, key, where in targets:
-                if "${{" not in holder[key]:
+                value = holder[key]
+                if "${{" not in value:
                     continue
-                for line, text in scalar_lines(f, holder, key):
-                    found = tainted_in(text)
-                    if found:
-                        paths = ", ".join(dict.fromkeys(f"`{p}`" for _e, p in found))
-                        yield Hit(line, message=f"{paths} is interpolated directly into a {where} "
-                                                f"(`{found[0][0].strip()}`); an attacker-chosen value "
-                                                "runs as code")
+                start = value_line(holder, key)
+                by_line: dict[int, list[tuple[str, str]]] = {}
+                counts: dict[str, int] = {}
+                for expr, path in tainted_in(value):
+                    nth = counts.get(expr, 0)
+                    counts[expr] = nth + 1
+                    by_line.setdefault(locate(f, start, expr, nth), []).append((expr, path))
+                for line, found in sorted(by_line.items()):
+                    paths = ", ".join(dict.fromkeys(f"`{p}`" for _e, p in found))
+                    yield Hit(line, message=f"{paths} is interpolated directly into a {where} "
+                                            f"(`{found[0][0].strip()}`); an attacker-chosen value runs as code")

@@ -34,7 +34,8 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         return
     users = [ins for ins in stage if ins.cmd == "USER"]
     if not users:
-        yield Hit(stage[0].line, message="The final stage has no USER instruction, so it runs as root")
+        yield Hit(stage[0].line, message="The final stage has no USER instruction, so it runs as root",
+                  region=(stage[0].line, stage[-1].end_line))
         return
     last = users[-1]
     if last.body.split()[0].lower() in _ROOT if last.body else False:

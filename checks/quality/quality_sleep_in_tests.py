@@ -79,10 +79,10 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         return
     if "python" in f.kinds:
         lines = _py_sleeps(f)
-        call = "time.sleep"
+        call = "a fixed sleep (`time.sleep`/`asyncio.sleep`)"
     elif "go" in f.kinds:
         lines = _go_sleeps(f)
-        call = "time.Sleep"
+        call = "`time.Sleep`"
     elif "js" in f.kinds:
         lines = _js_sleeps(f)
         call = "a timer-based sleep"

@@ -245,7 +245,14 @@ def long_lived_containers(tree: ast.Module) -> list[Container]:
                     if key in found:
                         found[key].shrinks = True
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-                key = _target_key(node.func.value, owner)
+                base = node.func.value
+                if isinstance(base, ast.Subscript) and node.func.attr in _GROW_METHODS:
+                    # X[key].append(v): grows X's entries (and X itself for a defaultdict).
+                    inner = found.get(_target_key(base.value, owner) or "")
+                    if inner is not None:
+                        inner.grows.append((node.lineno, f"calls [key].{node.func.attr}()", fn))
+                    continue
+                key = _target_key(base, owner)
                 c = found.get(key or "")
                 if c is None:
                     continue

@@ -98,6 +98,8 @@ def _client_bindings(tree: ast.Module, imports: dict[str, str]) -> dict[str, str
         q = qualname(value.func, imports) or ""
         if q in _CLIENTS:
             out[name] = _CLIENTS[q]
+        elif q.split(".")[0] in _SDK_MODULES and q.count(".") == 1 and q.split(".")[1][:1].isupper():
+            out[name] = "sdk:" + _SDK_MODULES[q.split(".")[0]]  # payment = paypalrestsdk.Payment({...})
         elif q in ("boto3.client", "boto3.session.Session.client") or q.endswith(".client") and "boto3" in q \
                 or (isinstance(value.func, ast.Attribute) and value.func.attr == "client"
                     and "boto3" in (qualname(value.func.value, imports) or "")):
@@ -131,6 +133,8 @@ def _outbound(call: ast.Call, imports: dict[str, str], clients: dict[str, str], 
     base = dotted(func.value) or ""
     for name, provider in clients.items():
         if base == name or base.startswith(name + "."):
+            if provider.startswith("sdk:"):
+                return provider[4:] if method in _SDK_ACTIONS else None
             if provider == "SMTP":
                 return provider if method in _SMTP_SEND else None
             if provider.startswith("AWS"):

@@ -124,3 +124,23 @@ def test_unified_diff_against_the_work_tree(repo: GitRepo) -> None:
     forge = LocalGitForge(repo.path, diff_text=diff)
     review = asyncio.run(review_job(forge, forge.job(), Config(), RULES))
     assert flagged(review) == {("app.py", 3)}
+
+
+def test_findings_about_missing_things_belong_to_a_change_that_deletes_inside_their_region(
+        repo: GitRepo) -> None:
+    from bot.models import Hit
+    from tests.core.markers import make_rule
+
+    def needs_guard(f, ctx):
+        if "GUARD" not in f.text:
+            yield Hit(1, message="no GUARD", region=(1, len(f.lines)))
+
+    rules = {"test.guard": make_rule("test.guard", needs_guard)}
+    repo.commit("guarded", **{"svc.txt": "service\nGUARD\nend\n", "other.txt": "GUARD x\n"})
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "feature")
+    repo.git("checkout", "-q", "-b", "remove-guard")
+    repo.commit("remove", **{"svc.txt": "service\nend\n", "other.txt": "GUARD y\n"})
+    forge = LocalGitForge(repo.path, base="main")
+    review = asyncio.run(review_job(forge, forge.job(), Config(), rules))
+    assert flagged(review) == {("svc.txt", 1)}  # line 1 is unchanged, but the change removed GUARD

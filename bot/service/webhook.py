@@ -1,0 +1,67 @@
+"""POST /webhooks/github: verify, parse, durably enqueue, answer (never waits for the review)."""
+from __future__ import annotations
+
+import json
+import logging
+
+from aiohttp import web
+
+from bot.service.events import route
+from bot.service.signature import verify
+
+log = logging.getLogger(__name__)
+
+
+def _answer(status: int, message: str) -> web.Response:
+    if status == 204:
+        return web.Response(status=204)
+    return web.json_response({"message": message}, status=status)
+
+
+async def github_webhook(request: web.Request) -> web.Response:
+    from bot.service.app import RUNTIME
+
+    rt = request.app[RUNTIME]
+    metrics = rt.metrics
+    event = request.headers.get("X-GitHub-Event", "")
+    response = await _handle(request, rt, event)
+    metrics.webhooks.labels(event or "-", str(response.status)).inc()
+    return response
+
+
+async def _handle(request: web.Request, rt, event: str) -> web.Response:
+    limit = rt.settings.max_body
+    if request.content_length is not None and request.content_length > limit:
+        return _answer(413, f"payload over {limit} bytes")
+    try:
+        body = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        return _answer(413, f"payload over {limit} bytes")
+    if len(body) > limit:
+        return _answer(413, f"payload over {limit} bytes")
+    if not verify(rt.settings.webhook_secret, body, request.headers.get("X-Hub-Signature-256")):
+        log.warning("webhook with a missing or wrong signature from %s", request.remote)
+        return _answer(401, "missing or invalid X-Hub-Signature-256")
+    delivery = request.headers.get("X-GitHub-Delivery", "")
+    if not event or not delivery:
+        return _answer(400, "missing X-GitHub-Event or X-GitHub-Delivery header")
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return _answer(400, "body is not JSON")
+    if not isinstance(payload, dict):
+        return _answer(400, "body is not a JSON object")
+    try:
+        decision = route(event, payload, delivery)
+    except (KeyError, TypeError, ValueError) as exc:
+        return _answer(400, f"{event} payload lacks a field the bot needs: {exc}")
+    if event in ("installation", "installation_repositories"):
+        account = ((payload.get("installation") or {}).get("account") or {}).get("login", "?")
+        log.info("github %s.%s for %s (delivery %s)", event, payload.get("action"), account, delivery)
+    if decision.task is None:
+        log.debug("delivery %s (%s): %s", delivery, event, decision.reason)
+        return _answer(decision.status, decision.reason)
+    if not await rt.queue.enqueue(decision.task):
+        return _answer(200, "delivery already received")
+    log.info("delivery %s (%s): %s for %s", delivery, event, decision.reason, decision.task.job.key)
+    return _answer(202, decision.reason)

@@ -1,0 +1,161 @@
+"""The worker: claims queued tasks and runs them (commands, then the review pipeline) with leases."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+
+from cachetools import LRUCache
+
+from bot.forges.github.app import GitHubApp
+from bot.pipeline import run_job
+from bot.render.comments import HELP_TEXT, failure_summary
+from bot.service.metrics import Metrics
+from bot.service.queue import JobQueue, Lease, Task
+
+log = logging.getLogger(__name__)
+
+
+def refusal(user: str) -> str:
+    return (f"@{user} only the pull request author and users with write, maintain or admin permission "
+            f"can run `/readiness recheck`.")
+
+
+async def run_task(github: GitHubApp, task: Task, *, cache=None, final: bool = True) -> str:
+    """Run one task to the end; returns its outcome. Exceptions close the check run, then propagate."""
+    job = task.job
+    forge = github.forge(job)
+    try:
+        if task.kind == "help":
+            await forge.comment(HELP_TEXT)
+            return "help"
+        if task.kind == "recheck":
+            if not await forge.may_recheck(job.requested_by, task.author):
+                await forge.comment(refusal(job.requested_by))
+                return "refused"
+            if task.comment_id:
+                await forge.react(task.comment_id, "eyes")
+        if task.kind in ("recheck", "rerun"):
+            job = await forge.current_job()
+            if job is None:
+                return "closed"
+        result = await run_job(forge, job, cache=cache)
+        if result is None:
+            await forge.abandon("Superseded by a newer push",
+                                f"The pull request moved on from `{job.head_sha[:12]}`; the newest head is "
+                                f"reviewed instead.")
+            return "dropped"
+        return "failed" if result.failed else "passed"
+    except Exception as exc:
+        with contextlib.suppress(Exception):
+            if final:
+                await forge.abandon("Review failed", failure_summary(str(exc) or type(exc).__name__),
+                                    conclusion="failure")
+            else:
+                await forge.abandon("Review interrupted, retrying", failure_summary(str(exc)), "neutral")
+        raise
+
+
+class WorkerPool:
+    def __init__(self, queue: JobQueue, github: GitHubApp, *, size: int = 4, poll_interval: float = 1.0,
+                 lease_seconds: float = 300.0, max_attempts: int = 5, metrics: Metrics | None = None):
+        self.queue = queue
+        self.github = github
+        self.size = size
+        self.poll_interval = poll_interval
+        self.lease_seconds = lease_seconds
+        self.max_attempts = max_attempts
+        self.metrics = metrics or Metrics()
+        self.cache: LRUCache = LRUCache(maxsize=50_000)  # per-file findings by (blob sha, rules hash)
+        self._tasks: list[asyncio.Task] = []
+        self._busy = 0
+        self._stopping = False
+
+    async def start(self) -> None:
+        self._stopping = False
+        self._tasks = [asyncio.create_task(self._loop(i), name=f"readiness-worker-{i}") for i in range(self.size)]
+
+    async def stop(self) -> None:
+        self._stopping = True
+        for t in self._tasks:
+            t.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+
+    async def idle(self, timeout: float = 60.0) -> None:
+        """Wait until nothing is queued or running (tests and the benchmark)."""
+        deadline = time.monotonic() + timeout
+        while self._busy or await self.queue.pending():
+            if time.monotonic() > deadline:
+                raise TimeoutError("the queue did not drain")
+            await asyncio.sleep(0.01)
+
+    async def _loop(self, index: int) -> None:
+        wakeup = getattr(self.queue, "wakeup", None)
+        while not self._stopping:
+            try:
+                lease = await self.queue.claim()
+            except Exception:
+                log.exception("worker %d: claim failed", index)
+                lease = None
+            if lease is None:
+                if wakeup is not None:
+                    wakeup.clear()
+                    with contextlib.suppress(asyncio.TimeoutError):
+                        await asyncio.wait_for(wakeup.wait(), self.poll_interval)
+                else:
+                    await asyncio.sleep(self.poll_interval)
+                continue
+            self._busy += 1
+            try:
+                await self._handle(lease)
+            finally:
+                self._busy -= 1
+
+    async def _handle(self, lease: Lease) -> None:
+        task = lease.task
+        renewer = asyncio.create_task(self._renew(lease))
+        started = time.monotonic()
+        try:
+            outcome = await run_task(self.github, task, cache=self.cache,
+                                     final=lease.attempts >= self.max_attempts)
+        except asyncio.CancelledError:
+            renewer.cancel()
+            with contextlib.suppress(Exception):
+                await asyncio.shield(self.queue.release(lease))
+            raise
+        except Exception as exc:
+            log.exception("task %s (%s) failed, attempt %d", task.job.key, task.kind, lease.attempts)
+            dead = await self.queue.fail(lease, f"{type(exc).__name__}: {exc}")
+            self.metrics.jobs.labels(task.kind, "dead" if dead else "retry").inc()
+        else:
+            await self.queue.complete(lease)
+            self.metrics.jobs.labels(task.kind, outcome).inc()
+            log.info("task %s (%s) %s", task.job.key, task.kind, outcome)
+        finally:
+            renewer.cancel()
+            self.metrics.job_seconds.labels(task.kind).observe(time.monotonic() - started)
+
+    async def _renew(self, lease: Lease) -> None:
+        while True:
+            await asyncio.sleep(self.lease_seconds / 3)
+            if not await self.queue.renew(lease):
+                log.warning("lost the lease of task %s", lease.task.job.key)
+                return
+
+
+async def run_worker(settings=None) -> None:
+    """`readiness worker`: the pool without the web server (a Redis queue backend will plug in here)."""
+    from bot.service.app import build_runtime
+
+    runtime = build_runtime(settings)
+    await runtime.pool.start()
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runtime.close()
+
+
+def main() -> None:
+    asyncio.run(run_worker())

@@ -1,0 +1,103 @@
+"""config.empty-origin-allowlist: a CORS / WebSocket origin (or allowed-hosts) allowlist set to an empty string."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from bot.models import Hit
+from checks.lang.yamlast import YList, YMap
+from checks.registry import Context, Example, rule
+from checks.secrets._patterns import is_doc_file, is_template_file, name_parts
+from checks.source import ParseError, SourceFile
+
+# KEY= / KEY="" / export KEY='' / ENV KEY="" / - KEY= (compose list) / KEY: "" on one line.
+_ENV_EMPTY = re.compile(
+    r"""^\s*(?:-\s+|export\s+|ENV\s+|ARG\s+|set\s+)?["']?(?P<key>[A-Za-z_][\w.\-]*)["']?\s*(?P<op>=|:)\s*
+        (?P<val>""|''|)\s*(?:\#.*)?$""",
+    re.X,
+)
+
+
+def is_origin_allowlist(key: str) -> bool:
+    """CORS_ALLOWED_ORIGINS, WS_ALLOWED_ORIGINS, allowedOrigins, cors.allowed-origins, ALLOWED_HOSTS..."""
+    parts = name_parts(key)
+    joined = "_".join(parts)
+    if "all" in parts or any(p in ("regex", "pattern", "credentials", "methods", "headers") for p in parts):
+        return False
+    if re.search(r"origin", joined):
+        return bool(re.search(r"allow|cors|trusted|whitelist|permit|accept|websocket|(^|_)ws(_|$)", joined))
+    return bool(re.search(r"(^|_)allowed_hosts?$|(^|_)allow_hosts$|^allowedhosts$|(^|_)trusted_hosts$", joined))
+
+
+@rule(
+    "config.empty-origin-allowlist",
+    severity="CRITICAL",
+    area="secrets",
+    title="Origin allowlist set to an empty string",
+    why="Most CORS and WebSocket middlewares treat an empty allowlist as \"no restriction\", so any web "
+        "page can make credentialed requests or open sockets to the service on a user's behalf.",
+    fix="Set the allowlist to the exact origins that may call the service, e.g. "
+        "`CORS_ALLOWED_ORIGINS: \"https://app.example.org\"`, and make the service refuse to start "
+        "when it is empty.",
+    kinds={"env", "yaml", "dockerfile", "shell", "toml", "ini"},
+    example=Example(
+        path="deploy/k8s/configmap.yaml",
+        bad='apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: api\ndata:\n'
+            '  CORS_ALLOWED_ORIGINS: ""\n  LOG_LEVEL: info\n',
+        good='apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: api\ndata:\n'
+             '  CORS_ALLOWED_ORIGINS: "https://app.acme.io,https://admin.acme.io"\n  LOG_LEVEL: info\n',
+    ),
+)
+def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
+    if is_doc_file(f.path) or is_template_file(f.path):
+        return
+    if "yaml" in f.kinds:
+        yield from _yaml(f)
+        return
+    for number, line in enumerate(f.lines, start=1):
+        m = _ENV_EMPTY.match(line)
+        if not m or not is_origin_allowlist(m.group("key")):
+            continue
+        if m.group("op") == ":" and not m.group("val"):
+            continue  # `key:` alone is not an empty string outside YAML either
+        yield Hit(number, message=f"`{m.group('key')}` is set to an empty string, which allows every origin")
+
+
+def _yaml(f: SourceFile) -> Iterator[Hit]:
+    try:
+        docs = f.yaml_docs
+    except ParseError:
+        docs = None
+    if docs is None:  # unparsable (e.g. Helm templates): fall back to explicit `KEY: ""` lines
+        for number, line in enumerate(f.lines, start=1):
+            m = _ENV_EMPTY.match(line)
+            if m and m.group("val") and is_origin_allowlist(m.group("key")):
+                yield Hit(number, message=f"`{m.group('key')}` is set to an empty string, which allows every origin")
+        return
+    seen: set[int] = set()
+    for doc in docs:
+        for line, key in _walk(doc):
+            if line not in seen:
+                seen.add(line)
+                yield Hit(line, message=f"`{key}` is set to an empty string, which allows every origin")
+
+
+def _walk(node: object) -> Iterator[tuple[int, str]]:
+    if isinstance(node, YMap):
+        # Kubernetes / compose env entries: {name: CORS_ALLOWED_ORIGINS, value: ""}
+        name = node.get("name")
+        if (isinstance(name, str) and "value" in node and node["value"] == ""
+                and "valueFrom" not in node and is_origin_allowlist(name)):
+            yield node.key_lines.get("value", node.line), name
+        for key, value in node.items():
+            if isinstance(key, str) and value == "" and is_origin_allowlist(key):
+                yield node.key_lines.get(key, node.line), key
+            yield from _walk(value)
+    elif isinstance(node, YList):
+        for i, item in enumerate(node):
+            if isinstance(item, str):  # compose `environment: ["CORS_ALLOWED_ORIGINS="]`
+                m = re.fullmatch(r"\s*([A-Za-z_][\w.\-]*)=(?:\"\"|'')?\s*", item)
+                if m and is_origin_allowlist(m.group(1)):
+                    yield node.item_lines[i], m.group(1)
+            else:
+                yield from _walk(item)

@@ -1,0 +1,99 @@
+"""config.placeholder-value: placeholder text (`REPLACE_WITH_…`, `CHANGE-ME`, `your-api-key`, example.com
+links) shipped as a real value in deploy configuration."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from bot.models import Hit
+from checks.registry import Context, Example, rule
+from checks.secrets._patterns import is_doc_file, is_template_file
+from checks.source import SourceFile
+
+_MARKER = re.compile(
+    r"(?i)(?<![A-Za-z0-9])(?:"
+    r"replace[_-]?(?:with|me|this)[\w.-]*|replaceme[\w-]*|"
+    r"change[_-]?me[\w-]*|change[_-]?this[\w-]*|changeit|"
+    r"placeholder[\w-]*|"
+    r"insert[_-][\w-]*[_-]here|[\w-]+[_-]goes[_-]here|fill[_-]?me[_-]?in|"
+    r"your[_-][a-z0-9]+(?:[_.-][a-z0-9]+)*"
+    r")(?![A-Za-z0-9])"
+)
+_SHOUT = re.compile(r"(?<![A-Za-z0-9])(?:REPLACE[_-]?(?:WITH|ME)\w*|CHANGE[_-]?ME\w*|PLACEHOLDER\w*)(?![A-Za-z0-9])")
+_WHOLE = re.compile(r"(?i)^(?:todo|tbd|fixme|x{3,}|\*{3,}|<[^<>\s][^<>]*>)$")
+_EXAMPLE_HOST = re.compile(r"(?i)(?:^|[/@.\s\"'=:])(?:[\w-]+\.)*example\.(?:com|org|net)\b")
+_LINKISH = re.compile(
+    r"(?i)url|uri|link|callback|redirect|host|domain|origin|endpoint|webhook|admin|issuer|audience|"
+    r"base|site|server|email|mail|from|address|href|return|login|logout|public"
+)
+_SPLIT = re.compile(r"""^\s*(?:-\s+)?(?:export\s+|ENV\s+|ARG\s+)?["']?(?P<key>[A-Za-z_][\w.\-\[\] ]*?)["']?\s*(?:=|:(?=\s|$)|:(?=["']))\s*(?P<val>.*)$""")
+_LIST_ITEM = re.compile(r"^\s*-\s+(?P<val>[^:#]+?)\s*$")
+_DEPLOY_KINDS = {"yaml", "toml", "ini", "env", "json", "terraform", "dockerfile", "conf"}
+
+
+def _strip_comment(line: str, kinds: frozenset[str]) -> str:
+    if "json" in kinds and "yaml" not in kinds:
+        return line
+    if re.match(r"\s*[#;]", line):
+        return ""
+    return re.split(r"\s#|\s//\s", line, maxsplit=1)[0]
+
+
+def _placeholder(key: str, value: str) -> str | None:
+    v = value.strip().rstrip(",").strip().strip("\"'`").strip()
+    if not v or v.startswith(("${", "{{", "$(")):
+        return None
+    if _WHOLE.match(v):
+        return v
+    # In prose ("replace this with ..."), only shouting markers count: REPLACE_WITH_X, CHANGE_ME.
+    m = (_SHOUT if re.search(r"\s", v) else _MARKER).search(v)
+    if m:
+        return m.group(0)
+    if key and _LINKISH.search(key) and _EXAMPLE_HOST.search(v):
+        return v
+    return None
+
+
+@rule(
+    "config.placeholder-value",
+    severity="HIGH",
+    area="secrets",
+    title="Placeholder value shipped in deploy configuration",
+    why="A `REPLACE_WITH_…` or `your-api-key` left in a ConfigMap, values file or env file goes to "
+        "production as the real value: the feature fails at runtime, or runs with a guessable "
+        "credential, or sends users to example.com.",
+    fix="Fill the value from the environment or a secret store at deploy time (Helm values per "
+        "environment, `secretKeyRef`, `${VAR}` substitution) and keep placeholders only in "
+        "`*.example` / `*.template` files.",
+    kinds=_DEPLOY_KINDS,
+    example=Example(
+        path="deploy/k8s/configmap.yaml",
+        bad='apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: api\ndata:\n'
+            '  STRIPE_WEBHOOK_SECRET: "REPLACE_WITH_WEBHOOK_SECRET"\n  LOG_LEVEL: info\n',
+        good='apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: api\ndata:\n'
+             '  PUBLIC_URL: "https://api.acme.io"\n  LOG_LEVEL: info\n',
+    ),
+)
+def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
+    if is_template_file(f.path) or is_doc_file(f.path) or f.kinds & {"gha", "gitlab-ci"}:
+        return
+    if any(p in ("example", "examples", "sample", "samples") for p in f.path.split("/")[:-1]):
+        return
+    for number, raw in enumerate(f.lines, start=1):
+        line = _strip_comment(raw, f.kinds)
+        if not line.strip():
+            continue
+        m = _SPLIT.match(line)
+        if m:
+            key, value = m.group("key").strip(), m.group("val")
+            if "dockerfile" in f.kinds:
+                key = key.split()[-1] if key.split() else key
+        else:
+            item = _LIST_ITEM.match(line)
+            if not item:
+                continue
+            key, value = "", item.group("val")
+        found = _placeholder(key, value)
+        if found:
+            what = f"`{key}`" if key else "This list item"
+            yield Hit(number, message=f"{what} is set to the placeholder `{found}`")

@@ -1,0 +1,137 @@
+"""web.template-autoescape-off: HTML templates rendered without auto-escaping, or escaping bypassed."""
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from bot.models import Hit
+from checks.lang.python import call_name, dotted, has_star_kwargs, is_constant_expr, kwarg
+from checks.registry import Context, Example, rule
+from checks.security import _web
+from checks.source import SourceFile
+
+_JINJA_ENV = {"jinja2.Environment", "jinja2.environment.Environment", "jinja2.Template",
+              "jinja2.environment.Template", "jinja2.sandbox.SandboxedEnvironment",
+              "jinja2.sandbox.ImmutableSandboxedEnvironment", "jinja2.nativetypes.NativeEnvironment"}
+_MARKUP = {"markupsafe.Markup", "jinja2.Markup", "flask.Markup", "jinja2.utils.Markup"}
+_MARK_SAFE = {"django.utils.safestring.mark_safe", "django.utils.safestring.SafeString",
+              "django.utils.safestring.SafeText", "django.utils.html.mark_safe"}
+_SAFE_INNER = re.compile(r"(?i)escape|sanitize|sanitise|clean|bleach|nh3|render_to_string|render_template|"
+                         r"render|format_html|json_script|strip_tags|linebreaks|urlize|quote")
+_HTML_HINT = re.compile(r"(?i)\.html?\b|\.xml\b|\bhtml\b|HTMLResponse|text/html|flask|django|starlette|fastapi|"
+                        r"aiohttp|email|smtp|sendmail|send_mail|<[a-z]+[\s>]")
+_NON_HTML_ENV = re.compile(r"(?i)\bNativeEnvironment\b")
+_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][\w-]*[\s/>]")
+_AUTOESCAPE_OFF_TAG = re.compile(r"\{%-?\s*autoescape\s+(off|false|False)\s*-?%\}")
+
+
+@rule(
+    "web.template-autoescape-off",
+    severity="CRITICAL",
+    area="security",
+    title="HTML template auto-escaping disabled",
+    why="With auto-escaping off (or bypassed with `Markup`/`mark_safe`), any user-controlled value rendered "
+        "into the page becomes live HTML/JavaScript: a stored or reflected XSS.",
+    fix="Create Jinja2 environments with `autoescape=select_autoescape([\"html\", \"xml\"])` (or `True`), keep "
+        "Django's default escaping, and build safe HTML with `format_html`/`Markup(...).format(...)` "
+        "instead of marking raw strings safe.",
+    kinds={"python", "html"},
+    example=Example(
+        path="app/render.py",
+        bad='from jinja2 import Environment, FileSystemLoader\n\n'
+            'env = Environment(loader=FileSystemLoader("templates"))\n\n\ndef page(user):\n'
+            '    return env.get_template("profile.html").render(user=user)\n',
+        good='from jinja2 import Environment, FileSystemLoader, select_autoescape\n\n'
+             'env = Environment(loader=FileSystemLoader("templates"), autoescape=select_autoescape(["html"]))\n\n\n'
+             'def page(user):\n    return env.get_template("profile.html").render(user=user)\n',
+    ),
+)
+def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
+    if "python" in f.kinds:
+        yield from _python(f)
+    elif "html" in f.kinds:
+        for m in _AUTOESCAPE_OFF_TAG.finditer(f.text):
+            yield Hit(f.line_at(m.start()), message=f"`{m.group(0)}` renders the block without HTML escaping")
+
+
+def _python(f: SourceFile) -> Iterator[Hit]:
+    if not re.search(r"jinja2|markupsafe|Markup|mark_safe|SafeString|autoescape", f.text):
+        return
+    tree, imports = f.python, f.python_imports
+    html_file = bool(_HTML_HINT.search(f.text))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            yield from _call(f, node, imports, html_file)
+        elif isinstance(node, ast.Assign):
+            for t in node.targets:
+                # app.jinja_env.autoescape = False / env.autoescape = False
+                if isinstance(t, ast.Attribute) and t.attr == "autoescape" and _web.is_false(node.value):
+                    yield Hit(node.lineno, message=f"`{dotted(t) or 'autoescape'} = False` turns off HTML escaping")
+        elif isinstance(node, ast.Dict):
+            for k, v in zip(node.keys, node.values):
+                # Django TEMPLATES OPTIONS / Flask jinja_options {"autoescape": False}
+                if _web.const_str(k) == "autoescape" and _web.is_false(v):
+                    yield Hit(k.lineno, message="`\"autoescape\": False` turns off HTML escaping in templates")
+
+
+def _call(f: SourceFile, call: ast.Call, imports: dict[str, str], html_file: bool) -> Iterator[Hit]:
+    name = call_name(call, imports)
+    if name in _JINJA_ENV:
+        short = name.rsplit(".", 1)[-1]
+        value = kwarg(call, "autoescape")
+        if value is not None:
+            if _web.is_false(value):
+                yield Hit(call.lineno, message=f"`{short}(autoescape=False)` renders variables as raw HTML")
+            return
+        if has_star_kwargs(call) or _NON_HTML_ENV.search(name):
+            return
+        if short == "Template":
+            src = call.args[0] if call.args else None
+            literal_html = isinstance(src, ast.Constant) and isinstance(src.value, str) and _TAG.search(src.value)
+            if not (literal_html or html_file):
+                return
+            yield Hit(call.lineno, message="`jinja2.Template(...)` is created without `autoescape=True`, so "
+                                           "rendered values are not HTML-escaped")
+            return
+        if not html_file:
+            return  # configuration/code generation with Jinja2: not HTML
+        yield Hit(call.lineno, message=f"`{short}(...)` is created without `autoescape=` (Jinja2 defaults to no "
+                                       "escaping)")
+        return
+    if name in _MARKUP or name in _MARK_SAFE:
+        short = name.rsplit(".", 1)[-1]
+        if not call.args:
+            return
+        arg = call.args[0]
+        if _safe_arg(arg, imports):
+            return
+        yield Hit(call.lineno, message=f"`{short}(...)` marks a non-literal value as safe HTML, bypassing "
+                                       "auto-escaping")
+
+
+def _safe_arg(arg: ast.expr, imports: dict[str, str]) -> bool:
+    if is_constant_expr(arg):
+        return True
+    if isinstance(arg, ast.Call):
+        inner = call_name(arg, imports)
+        if _SAFE_INNER.search(inner.rsplit(".", 1)[-1]):
+            return True
+        # Markup("<b>{}</b>").format(x) and "".join(...) of escaped parts are handled by Markup itself
+        if isinstance(arg.func, ast.Attribute) and arg.func.attr == "join" and \
+                all(isinstance(a, ast.expr) for a in arg.args):
+            return _all_calls_safe(arg.args, imports)
+    if isinstance(arg, ast.JoinedStr):
+        return all(isinstance(v, ast.Constant) or
+                   (isinstance(v, ast.FormattedValue) and isinstance(v.value, ast.Call) and
+                    _SAFE_INNER.search(call_name(v.value, imports).rsplit(".", 1)[-1]))
+                   for v in arg.values)
+    return False
+
+
+def _all_calls_safe(args: list[ast.expr], imports: dict[str, str]) -> bool:
+    for a in args:
+        gen = a.elt if isinstance(a, (ast.GeneratorExp, ast.ListComp)) else a
+        if not (isinstance(gen, ast.Call) and _SAFE_INNER.search(call_name(gen, imports).rsplit(".", 1)[-1])):
+            return False
+    return True
