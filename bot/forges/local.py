@@ -155,7 +155,7 @@ class LocalGitForge(_NoPublish):
             ref = self.merge_base if self.config_ref == "base" else self.config_ref
             texts = await asyncio.to_thread(cat_files, self.repo, ref, [CONFIG_FILE])
             return texts.get(CONFIG_FILE)
-        root = repo_root(self.repo) or self.repo
+        root = self.repo if self.diff_text is not None else (repo_root(self.repo) or self.repo)
         path = root / CONFIG_FILE
         return path.read_text(encoding="utf-8") if path.is_file() else None
 

@@ -66,7 +66,7 @@ def tainted_in(text: str) -> list[tuple[str, str]]:
             "      - run: |\n          echo \"Title ${{ github.event.pull_request.title }}\"\n",
         good="on: pull_request\njobs:\n  triage:\n    runs-on: ubuntu-latest\n    steps:\n"
              "      - env:\n          TITLE: ${{ github.event.pull_request.title }}\n"
-             "        run: echo \"Title: $TITLE\"\n",
+             "        run: echo \"Title $TITLE\"\n",
     ),
 )
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:

@@ -16,7 +16,8 @@ _NOT_SECRET_LAST = {"FILE", "PATH", "DIR", "URL", "URI", "ENDPOINT", "HEADER", "
                     "ID", "NAME", "COUNT", "SIZE", "MODE", "METHOD", "POLICY", "ROTATION", "REF",
                     "ISSUER", "AUDIENCE", "ALGORITHM", "ALG", "FIELD", "PARAM", "PREFIX", "REGEX",
                     "PATTERN", "LOCATION", "ARN", "VERSION", "MOUNT", "FILENAME", "VAR", "SOURCE",
-                    "PROVIDER", "STORE", "BACKEND", "HOST", "PORT", "USER", "USERNAME", "DURATION"}
+                    "PROVIDER", "STORE", "BACKEND", "HOST", "PORT", "USER", "USERNAME", "DURATION",
+                    "SECONDS", "SECS", "SEC", "MINUTES", "MINS", "HOURS", "DAYS", "MS", "LIMIT", "RETRIES"}
 _NOT_SECRET_ANY = {"ALLOW", "EMPTY", "RANDOM", "MIN", "MAX", "REQUIRE", "REQUIRED", "RESET", "HASH",
                    "HASHER", "HASHERS", "VALIDATORS", "COMPLEXITY", "GENERATE", "SKIP", "DISABLE",
                    "PUBLIC", "PUB", "TOKENIZERS"}

@@ -21,6 +21,7 @@ from yarl import URL
 from tests.github import contract, fake_graphql
 from tests.github.fake_state import PullRequest, Repo, Thread, blob_sha, next_id
 
+_ID = re.compile(r"/[0-9a-f]{40}|/\d+")
 BOT = {"login": "readiness[bot]", "id": 9919, "type": "Bot"}
 
 
@@ -90,7 +91,7 @@ class FakeGitHub:
         return sum(1 for m, p in self.requests if m.startswith(method) and contains in p)
 
     def request_kinds(self) -> Counter:
-        return Counter(f"{m} {re.sub(r'/[0-9a-f]{40}|/\\d+', '/:id', p)}" for m, p in self.requests)
+        return Counter(f"{m} {_ID.sub('/:id', p)}" for m, p in self.requests)
 
     # --- HTTP ------------------------------------------------------------------------------------
     def app(self) -> web.Application:
