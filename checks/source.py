@@ -168,6 +168,41 @@ class SourceFile:
         return _dockerfile.parse(self.text)
 
     @cached_property
+    def python_nodes(self) -> list[ast.AST]:
+        """Every node of the Python tree, from one walk shared by all rules (ast.walk is slow)."""
+        return list(ast.walk(self.python))
+
+    @cached_property
+    def python_parents(self) -> dict[ast.AST, ast.AST]:
+        out: dict[ast.AST, ast.AST] = {}
+        for node in self.python_nodes:
+            for child in ast.iter_child_nodes(node):
+                out[child] = node
+        return out
+
+    def python_of(self, *types: type) -> list[Any]:
+        """Nodes of the given ast types, in walk order."""
+        by_type = self._python_by_type
+        out: list[Any] = []
+        for t in types:
+            out.extend(by_type.get(t, ()))
+        if len(types) > 1:
+            order = self._python_order
+            out.sort(key=order.__getitem__)
+        return out
+
+    @cached_property
+    def _python_by_type(self) -> dict[type, list[ast.AST]]:
+        out: dict[type, list[ast.AST]] = {}
+        for node in self.python_nodes:
+            out.setdefault(type(node), []).append(node)
+        return out
+
+    @cached_property
+    def _python_order(self) -> dict[ast.AST, int]:
+        return {node: i for i, node in enumerate(self.python_nodes)}
+
+    @cached_property
     def python_imports(self) -> "dict[str, str]":
         from checks.lang.python import import_map
 

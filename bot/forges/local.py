@@ -197,9 +197,18 @@ def _read_config_file(path: Path) -> str:
         raise ConfigError(f"cannot read the config file: {exc.strerror}", path=str(path)) from None
 
 
+def _ignored(path: Path) -> bool:
+    """True when git ignores `path` itself (an explicit scan of it still reviews its files)."""
+    try:
+        git(path, "check-ignore", "-q", str(path.resolve()))
+        return True
+    except GitError:
+        return False
+
+
 def list_directory(root: Path) -> list[str]:
     """Files under `root`, relative, forward slashes; `.gitignore` respected inside a git work tree."""
-    if repo_root(root) is not None:
+    if repo_root(root) is not None and not _ignored(root):
         out = git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", ".")
         paths = [p for p in out.decode("utf-8", "replace").split("\0") if p]
         # ls-files prints paths relative to `root` when run there; deleted-but-tracked files are dropped

@@ -15,6 +15,7 @@ def to_dict(review: Review) -> dict:
         "counts": review.counts,
         "findings": [f.to_json() for f in review.findings],
         "skipped": [s.to_json() for s in review.skipped],
+        "files_reviewed": review.files_reviewed,
     }
     if review.errors:
         data["errors"] = [{"rule": e.rule, "path": e.path, "error": e.error} for e in review.errors]

@@ -33,6 +33,7 @@ class Runtime:
 
 
 RUNTIME = web.AppKey("readiness_runtime", Runtime)
+_WORKERS_ON = web.AppKey("readiness_workers_on", bool)
 
 
 def build_runtime(settings: Settings | None = None, *, policy: HttpPolicy | None = None) -> Runtime:
@@ -72,9 +73,6 @@ async def metrics(request: web.Request) -> web.Response:
     return web.Response(body=rt.metrics.render(), headers={"Content-Type": rt.metrics.content_type})
 
 
-_WORKERS_ON = web.AppKey("readiness_workers_on", bool)
-
-
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None,
                start_workers: bool = True) -> web.Application:
     runtime = runtime or build_runtime(settings)
@@ -98,14 +96,24 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     return app
 
 
-def serve(host: str = "0.0.0.0", port: int = 8080) -> None:
-    """`readiness serve`: validate the environment, then run until interrupted."""
+def load_settings() -> Settings:
+    """Settings from the environment, or exit 2 with every problem listed (logging set up too)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        settings = Settings.from_env()
+        return Settings.from_env()
     except SettingsError as exc:
         print(str(exc), file=sys.stderr)
         raise SystemExit(2) from None
+
+
+def serve(host: str = "0.0.0.0", port: int = 8080, queue_url: str | None = None) -> int:
+    """`readiness serve`: validate the environment, then run until interrupted."""
+    if queue_url:
+        print(f"readiness serve: queue {queue_url!r} is not supported yet (embedded SQLite queue only)",
+              file=sys.stderr)
+        return 2
+    settings = load_settings()
     log.info("readiness service for App %s, API %s, data in %s", settings.app_id, settings.api_url,
              settings.data_dir)
     web.run_app(create_app(settings), host=host, port=port, print=None)
+    return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 import time
 
 from cachetools import LRUCache
@@ -145,8 +146,8 @@ class WorkerPool:
                 return
 
 
-async def run_worker(settings=None) -> None:
-    """`readiness worker`: the pool without the web server (a Redis queue backend will plug in here)."""
+async def work(settings=None) -> None:
+    """The worker pool without the web server, over the configured queue, until cancelled."""
     from bot.service.app import build_runtime
 
     runtime = build_runtime(settings)
@@ -157,5 +158,18 @@ async def run_worker(settings=None) -> None:
         await runtime.close()
 
 
-def main() -> None:
-    asyncio.run(run_worker())
+def run_worker(queue_url: str | None = None) -> int:
+    """`readiness worker`: process queued reviews. The Redis/arq backend (`queue_url`) plugs in here."""
+    from bot.service.app import load_settings
+
+    if queue_url:
+        log.error("queue backend %s is not available yet: only the embedded SQLite queue exists", queue_url)
+        print(f"readiness worker: queue {queue_url!r} is not supported yet (embedded SQLite queue only)",
+              file=sys.stderr)
+        return 2
+    settings = load_settings()
+    try:
+        asyncio.run(work(settings))
+    except KeyboardInterrupt:
+        pass
+    return 0

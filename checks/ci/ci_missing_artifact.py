@@ -79,7 +79,7 @@ def _norm(path: str) -> str | None:
 def _produced(path: str, text: str, commands: str) -> bool:
     base = posixpath.basename(path)
     stem = posixpath.splitext(base)[0]
-    if base in text or path in text:
+    if re.search(rf"(?<![\w.-]){re.escape(base)}(?![\w-])", text):
         return True
     for pattern, outputs in _IMPLICIT:
         if pattern.search(commands) and (not outputs or base in outputs):
@@ -177,7 +177,8 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                                 "writes it")
 
 
-def _job_commands(doc: Any, jobs: dict[str, YMap], job: YMap, depth: int = 0) -> str | None:
+def _job_commands(doc: Any, jobs: dict[str, YMap], job: YMap, depth: int = 0, parent: bool = False
+                  ) -> str | None:
     """Script text of a GitLab job with its `extends:` parents and global defaults; None if unknowable."""
     if depth > 5:
         return None
@@ -188,11 +189,11 @@ def _job_commands(doc: Any, jobs: dict[str, YMap], job: YMap, depth: int = 0) ->
             pj = doc.get(parent) if isinstance(doc, dict) else None
             if not isinstance(pj, dict):
                 return None  # defined in an included file we cannot see
-            sub = _job_commands(doc, jobs, pj, depth + 1)
+            sub = _job_commands(doc, jobs, pj, depth + 1, parent=True)
             if sub is None:
                 return None
             parts.append(sub)
-    if "script" not in job and not ext:
+    if "script" not in job and not ext and not parent:
         return None
     default = doc.get("default") if isinstance(doc, dict) else None
     for holder in (doc, default):

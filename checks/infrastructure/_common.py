@@ -5,7 +5,7 @@ import re
 
 # A name is secret-like when one of its `_`-separated words is one of these (so TOKENIZERS_PARALLELISM
 # and PASSWORDLESS_LOGIN are not), or it contains one of the word pairs below.
-_SECRET_WORDS = {"PASSWORD", "PASSWD", "PASSWORDS", "SECRET", "SECRETS", "TOKEN", "TOKENS", "APIKEY",
+_SECRET_WORDS = {"PASSWORD", "PASSWD", "PASSWORDS", "PASS", "PASSWORT", "SECRET", "SECRETS", "TOKEN", "TOKENS", "APIKEY",
                  "PASSPHRASE", "CREDENTIALS", "PAT"}
 _SECRET_PAIRS = (("API", "KEY"), ("PRIVATE", "KEY"), ("ACCESS", "KEY"), ("SECRET", "KEY"),
                  ("AUTH", "KEY"), ("ENCRYPTION", "KEY"), ("SIGNING", "KEY"), ("CLIENT", "SECRET"),
@@ -34,6 +34,7 @@ def is_secret_name(name: str) -> bool:
         return False
     if any(w in _SECRET_WORDS for w in ws):
         return True
+    ws = ["KEY" if w == "KEYS" else w for w in ws]
     pairs = set(zip(ws, ws[1:]))
     return any(p in pairs for p in _SECRET_PAIRS)
 

@@ -64,7 +64,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         if ps.owner.kind not in _k8s.LONG_RUNNING_KINDS:
             continue  # Jobs, CronJobs and bare Pods run to completion
         for c in _k8s.containers(ps, ("containers",)):
-            gaps = [p for p in ("readinessProbe", "livenessProbe") if not isinstance(c.c.get(p), YMap)]
+            gaps = [p for p in ("readinessProbe", "livenessProbe") if not isinstance(c.c.get(p), (YMap, str))]
             if not gaps:
                 continue
             if len(gaps) == 2:

@@ -65,6 +65,8 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     for ps in _k8s.pod_specs(_k8s.file_objects(f)):
         for c in _k8s.containers(ps):
             res = c.c.get("resources")
+            if isinstance(res, str):
+                continue  # templated (Helm/envsubst): cannot be judged
             res = res if isinstance(res, YMap) else YMap()
             limits, requests = res.get("limits"), res.get("requests")
             gaps = []

@@ -71,7 +71,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         spec = ps.spec
         owner = f"{ps.owner.kind} `{ps.owner.name or '?'}`"
         automount = spec.get("automountServiceAccountToken")
-        if _k8s.is_false(automount):
+        if _k8s.is_false(automount) or (isinstance(automount, str) and "{{" in automount):
             continue
         sa = spec.get("serviceAccountName", spec.get("serviceAccount"))
         sa = str(sa) if sa not in (None, "") else None

@@ -93,7 +93,11 @@ def missing(c: _k8s.Container) -> list[str]:
 )
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     for ps in _k8s.pod_specs(_k8s.file_objects(f)):
+        if isinstance(ps.spec.get("securityContext"), str):
+            continue  # templated (Helm/envsubst): cannot be judged
         for c in _k8s.containers(ps):
+            if isinstance(c.c.get("securityContext"), str):
+                continue
             gaps = missing(c)
             if not gaps:
                 continue

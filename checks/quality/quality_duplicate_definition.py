@@ -11,6 +11,13 @@ from checks.quality._q import is_vendored_or_generated
 from checks.registry import Context, Example, rule
 from checks.source import ParseError, SourceFile
 
+# Standard-library sentinels: a local copy never matches them with errors.Is.
+_STDLIB_SENTINELS = {
+    "EOF": "io.EOF", "unexpected EOF": "io.ErrUnexpectedEOF", "sql: no rows in result set": "sql.ErrNoRows",
+    "context canceled": "context.Canceled", "context deadline exceeded": "context.DeadlineExceeded",
+    "http: Server closed": "http.ErrServerClosed", "sql: transaction has already been committed or rolled back":
+    "sql.ErrTxDone", "sql: connection is already closed": "sql.ErrConnDone",
+}
 _ERR_CTORS = {"errors.New", "fmt.Errorf", "xerrors.New", "xerrors.Errorf", "errs.New", "pkgerrors.New"}
 
 
@@ -74,15 +81,21 @@ def _eligible(f: SourceFile) -> bool:
     repo_kinds={"go"},
     example=Example(
         path="internal/session/errors.go",
-        bad="package session\n\nimport \"errors\"\n\nvar ErrSessionNotFound = errors.New(\"session not found\")\n",
-        good="package session\n\nimport \"errors\"\n\nvar ErrSessionExpired = errors.New(\"session expired\")\n",
+        bad="package store\n\nimport \"errors\"\n\n// ErrNoRows is returned when nothing matches.\n"
+            "var ErrNoRows = errors.New(\"sql: no rows in result set\")\n",
+        good="package store\n\nimport \"errors\"\n\nvar ErrSessionExpired = errors.New(\"session expired\")\n",
     ),
 )
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
-    if not _eligible(f) or ctx.repo is None:
+    if not _eligible(f):
         return
     mine = _definitions(f)
-    if not mine:
+    for kind, name, line, sig in mine:
+        if kind == "error" and sig in _STDLIB_SENTINELS:
+            yield Hit(line, message=f"Sentinel error `{name}` re-creates `{_STDLIB_SENTINELS[sig]}`; "
+                                    f"`errors.Is(err, {_STDLIB_SENTINELS[sig]})` will not match it, use the "
+                                    "standard one")
+    if not mine or ctx.repo is None:
         return
     here = posixpath.dirname(f.path)
     wanted = {name for _k, name, _l, _s in mine}

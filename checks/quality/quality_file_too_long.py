@@ -38,5 +38,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     count = len(f.lines)
     if count > limit:
         what = "Test file" if f.is_test else "File"
-        yield Hit(1, message=f"{what} has {count} lines (limit {limit})",
+        # Reported on the first line past the limit (line 1 cannot carry a finding of its own).
+        yield Hit(limit + 1, message=f"{what} has {count} lines (limit {limit}); line {limit + 1} is the "
+                                     "first one past the limit",
                   severity=Severity.LOW if f.is_test else None)

@@ -23,9 +23,11 @@ _WIRING_FILE = re.compile(
 )
 _SKIP_PATH = re.compile(r"(^|/)(examples?|demo|demos|sandbox|mocks?|fakes?|stubs?|testutils?|testhelpers?|"
                         r"testing|devtools|scripts?|hack|tools)/")
-_FACTORY_FUNC = re.compile(r"^(main|create_app|make_app|build_app|get_app|app_factory|New\w*App|NewServer|"
-                           r"New\w*Container|Build\w*|Wire\w*|Init\w*|Setup\w*|setup_\w*|init_\w*|build_\w*|"
+_FACTORY_FUNC = re.compile(r"^(main|create_app|make_app|build_app|get_app|app_factory|New\w*|Build\w*|Wire\w*|Init\w*|Setup\w*|setup_\w*|init_\w*|build_\w*|"
                            r"make_\w*|provide_?\w*|Provide\w*|get_\w+)$")
+
+
+_MOCKISH = re.compile(r"(mock|fake|stub|dummy)", re.I)
 
 
 def _wiring_path(path: str, name: str) -> bool:
@@ -47,6 +49,7 @@ def _py(f: SourceFile, wiring_file: bool) -> Iterator[Hit]:
     scopes: list[ast.AST] = [tree] if wiring_file else [
         n for n in ast.walk(tree)
         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and _FACTORY_FUNC.match(n.name)
+        and not _MOCKISH.search(n.name)
     ]
     seen: set[int] = set()
     for scope in scopes:
@@ -71,7 +74,8 @@ def _go(f: SourceFile, wiring_file: bool) -> Iterator[Hit]:
                 if n.named_children), "")
     wiring_file = wiring_file or pkg == "main"
     scopes = [root] if wiring_file else [
-        n for n in golang.walk(root, "function_declaration") if _FACTORY_FUNC.match(golang.func_name(n))
+        n for n in golang.walk(root, "function_declaration")
+        if _FACTORY_FUNC.match(golang.func_name(n)) and not _MOCKISH.search(golang.func_name(n))
     ]
     seen: set[int] = set()
     for scope in scopes:
@@ -110,7 +114,7 @@ def _go(f: SourceFile, wiring_file: bool) -> Iterator[Hit]:
     ),
 )
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
-    if f.is_test or is_vendored_or_generated(f) or _SKIP_PATH.search(f.path):
+    if f.is_test or is_vendored_or_generated(f) or _SKIP_PATH.search(f.path) or _MOCKISH.search(f.name):
         return
     wiring = _wiring_path(f.path, f.name)
     if "python" in f.kinds:

@@ -44,6 +44,26 @@ def _abstract_class(cls: ast.ClassDef, subclassed: set[str]) -> bool:
     return False
 
 
+_HOOK_TEXT = re.compile(r"subclass|overrid|must (be )?implement|should (be )?implement|implemented by|abstract|"
+                        r"derived class|child class|to be implemented in", re.I)
+_BASE_FILE = re.compile(r"^(base|abstract\w*|interfaces?|protocols?|abc|ports?)\.py$")
+
+
+def _hook_documented(fn: ast.FunctionDef | ast.AsyncFunctionDef, raise_: ast.Raise) -> bool:
+    """The method's docstring or error message says subclasses provide it."""
+    doc = ast.get_docstring(fn) or ""
+    msg = ""
+    if isinstance(raise_.exc, ast.Call) and raise_.exc.args:
+        v = const_value(raise_.exc.args[0])
+        msg = v if isinstance(v, str) else ""
+    return bool(_HOOK_TEXT.search(doc) or _HOOK_TEXT.search(msg))
+
+
+def _stub_count(cls: ast.ClassDef) -> int:
+    return sum(1 for item in cls.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+               and _stub_body(item) is not None)
+
+
 def _stub_body(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.Raise | None:
     """The `raise NotImplementedError` that is a top-level statement of the function, if any."""
     for st in fn.body:
@@ -67,8 +87,12 @@ def _py(f: SourceFile) -> Iterator[Hit]:
                    for d in node.decorator_list):
                 continue
             owner = parent.get(node)
-            if isinstance(owner, ast.ClassDef) and _abstract_class(owner, subclassed):
-                continue
+            if isinstance(owner, ast.ClassDef):
+                if _abstract_class(owner, subclassed) or _hook_documented(node, raise_):
+                    continue
+                plain_bases = [b for b in owner.bases if dotted(b) not in ("object",)]
+                if not plain_bases and _stub_count(owner) >= 2:
+                    continue  # a base class whose hooks all raise: abstract by convention
             where = f"`{owner.name}.{node.name}`" if isinstance(owner, ast.ClassDef) else f"`{node.name}`"
             yield Hit(raise_.lineno, message=f"{where} only raises NotImplementedError, so this production "
                                              "code path is a stub")
@@ -139,7 +163,7 @@ def _go(f: SourceFile) -> Iterator[Hit]:
     ),
 )
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
-    if is_vendored_or_generated(f):
+    if is_vendored_or_generated(f) or _BASE_FILE.match(f.name):
         return
     if "python" in f.kinds:
         yield from _py(f)

@@ -8,6 +8,7 @@ from checks.lang import golang as g
 
 Node = g.Node
 
+_NOT_TEST_PKGS = {"latest", "contest", "attest", "protest", "detest"}
 FUNC_TYPES = ("function_declaration", "method_declaration", "func_literal")
 NAMED_FUNC_TYPES = ("function_declaration", "method_declaration")
 LOOP_TYPES = ("for_statement",)
@@ -138,3 +139,22 @@ def param_types(fn: Node) -> list[Node]:
             if t is not None:
                 out.append(t)
     return out
+
+
+def not_service_code(f) -> bool:
+    """Files that never run in the service: `//go:build ignore` programs and `xxxtest` helper packages."""
+    head = f.text[:3000]
+    if "//go:build ignore" in head or "// +build ignore" in head:
+        return True
+    try:
+        root = f.go
+    except Exception:
+        return False
+    for pc in root.named_children:
+        if pc.type == "package_clause":
+            name = g.text(pc.named_children[0]) if pc.named_children else ""
+            if name.endswith("test") and name not in _NOT_TEST_PKGS:
+                return True
+            return name.startswith(("testutil", "testhelper", "testing", "testdata")) or \
+                name in ("mock", "mocks", "fake", "fakes")
+    return False

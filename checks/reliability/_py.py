@@ -264,6 +264,11 @@ def long_lived_containers(tree: ast.Module) -> list[Container]:
                         c.stored_values.append(node.args[0])
                 elif node.func.attr in _SHRINK_METHODS:
                     c.shrinks = True
+            elif isinstance(node, ast.Attribute) and node.attr in _SHRINK_METHODS:
+                # `fut.add_done_callback(_pending.discard)`: a shrink method passed as a callback.
+                key = _target_key(node.value, owner)
+                if key in found:
+                    found[key].shrinks = True
             elif isinstance(node, ast.Compare):
                 # `if len(cache) > MAX:` bounds the container.
                 for side in [node.left, *node.comparators]:

@@ -114,6 +114,8 @@ def _getter_field(method: g.Node, recv: str) -> str | None:
     ),
 )
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
+    if _go.not_service_code(f):
+        return
     root = f.go
     imps = g.imports(root)
     structs = _structs(root, imps)
@@ -182,7 +184,8 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                 if fld not in mutexes:
                     guarded.setdefault(fld, g.func_name(m))
         for m, r, here in ms:
-            if not here or _LOCKED_NAME.search(g.func_name(m)) or g.func_name(m) in _LOCK_METHODS:
+            name = g.func_name(m)
+            if not here or not name[:1].isupper() or _LOCKED_NAME.search(name) or name in _LOCK_METHODS:
                 continue
             fld = _getter_field(m, r)
             if fld and fld in guarded:

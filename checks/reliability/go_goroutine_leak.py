@@ -62,8 +62,19 @@ def _drained(fn: g.Node, chan: str, go_stmt: g.Node) -> str:
     if body is None:
         return ""
     found = ""
-    for n in _go.walk_same_func(body, "unary_expression", "for_statement"):
-        if n.start_byte < go_stmt.end_byte:
+    for n in g.walk(body, "unary_expression", "for_statement"):
+        if _go.inside(n, go_stmt):
+            continue
+        lit = _go.enclosing(n, ("func_literal",))
+        deferred = False
+        if lit is not None and _go.inside(lit, body):
+            # receives in nested closures count only when the closure is deferred (runs on return)
+            p = lit.parent
+            deferred = p is not None and p.type == "call_expression" and p.parent is not None and \
+                p.parent.type == "defer_statement"
+            if not deferred:
+                continue
+        if n.start_byte < go_stmt.end_byte and not deferred:
             continue
         if n.type == "for_statement":
             rng = next((c for c in n.named_children if c.type == "range_clause"), None)
@@ -81,6 +92,41 @@ def _drained(fn: g.Node, chan: str, go_stmt: g.Node) -> str:
         if sel is None or not _go.inside(sel, body):
             found = "recv"
     return found
+
+
+def _path_sends(node: g.Node, sends: set[int]) -> int:
+    """Most sends (from `sends`, by node id) one execution of `node` can make: branches count once."""
+    if node.id in sends:
+        return 1
+    kids = [c for c in node.named_children if c.type != "func_literal"]
+    if node.type in ("select_statement", "expression_switch_statement", "type_switch_statement"):
+        return max((_path_sends(c, sends) for c in kids), default=0)
+    if node.type == "if_statement":
+        cons = node.child_by_field_name("consequence")
+        alt = node.child_by_field_name("alternative")
+        return max(_path_sends(cons, sends) if cons is not None else 0,
+                   _path_sends(alt, sends) if alt is not None else 0)
+    return sum(_path_sends(c, sends) for c in kids)
+
+
+def _returned(fn: g.Node, chan: str) -> bool:
+    """The function hands the channel to its caller (`return ch`), who is expected to receive."""
+    body = _go.body(fn)
+    if body is None:
+        return False
+    for r in _go.walk_same_func(body, "return_statement"):
+        for e in r.named_children:
+            vals = e.named_children if e.type == "expression_list" else [e]
+            if any(g.text(v) == chan for v in vals):
+                return True
+    return False
+
+
+def _receives(body: g.Node, chan: str) -> bool:
+    for n in _go.walk_same_func(body, "unary_expression"):
+        if g.text(n.child_by_field_name("operator")) == "<-" and g.text(n.child_by_field_name("operand")) == chan:
+            return True
+    return False
 
 
 def _loop_between(node: g.Node, outer: g.Node) -> bool:
@@ -114,6 +160,8 @@ def _loop_between(node: g.Node, outer: g.Node) -> bool:
     ),
 )
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
+    if _go.not_service_code(f):
+        return
     root = f.go
     imps = g.imports(root)
     for go_stmt in g.walk(root, "go_statement"):
@@ -134,6 +182,8 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         if not sends:
             continue
         for chan, nodes in sends.items():
+            if _receives(lit_body, chan):
+                continue  # token/semaphore channel: the goroutine takes the value it puts back
             outer, made = None, None
             for fn in g.ancestors(go_stmt):
                 if fn.type in _go.FUNC_TYPES:
@@ -154,8 +204,11 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                     # a goroutine started per loop iteration shares the buffer with its siblings
                     loop = _go.enclosing(go_stmt, ("for_statement",))
                     many = loop is not None and _go.inside(loop, outer) and not _go.inside(decl, loop)
-                    if capacity >= len(nodes) and not looped and not many:
+                    most = _path_sends(lit_body, {n.id for n in nodes})
+                    if capacity >= most and not looped and not many:
                         continue
+                if _returned(outer, chan):
+                    continue
                 drained = _drained(outer, chan, go_stmt)
                 if drained == "range" or (drained == "recv" and not looped):
                     continue

@@ -44,11 +44,22 @@ def _is_safego_helper(fn: g.Node) -> bool:
     body = _go.body(fn)
     if body is None:
         return False
+    func_params = set()
+    for t in _go.param_types(fn):
+        if t.type == "function_type":
+            decl = t.parent
+            func_params.update(g.text(n) for n in decl.children_by_field_name("name"))
+    if not func_params:
+        return False
     for go_stmt in g.walk(body, "go_statement"):
         call = next((c for c in go_stmt.named_children if c.type == "call_expression"), None)
         lit = call.child_by_field_name("function") if call is not None else None
-        if lit is not None and lit.type == "func_literal" and _go.body(lit) is not None \
-                and _has_recover_defer(_go.body(lit)):
+        if lit is None or lit.type != "func_literal" or _go.body(lit) is None:
+            continue
+        if not _has_recover_defer(_go.body(lit)):
+            continue
+        # the goroutine runs the function it was handed: SafeGo(fn func()) { go func() { defer ...; fn() }() }
+        if any(g.call_name(c) in func_params for c in g.walk(_go.body(lit), "call_expression")):
             return True
     return False
 
@@ -98,6 +109,8 @@ def _does_io(body: g.Node, imps: dict[str, str]) -> str | None:
     ),
 )
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
+    if _go.not_service_code(f):
+        return
     root = f.go
     imps = g.imports(root)
     goroutines = []
@@ -115,7 +128,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     helpers = _helpers(root)
     if not helpers and ctx.repo is not None:
         for other in ctx.repo.files("go"):
-            if other.path == f.path or not _go.same_dir(other.path, f.path):
+            if other.path == f.path or other.is_test or not _go.same_dir(other.path, f.path):
                 continue
             try:
                 helpers = _helpers(other.go)

@@ -60,6 +60,8 @@ def _sets_timeout_later(scope: g.Node, var: str) -> bool:
     ),
 )
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
+    if _go.not_service_code(f):
+        return
     root = f.go
     imps = g.imports(root)
     if "net/http" not in imps.values():

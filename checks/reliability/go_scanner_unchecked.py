@@ -72,6 +72,8 @@ def _in_loop(node: g.Node, scope: g.Node) -> bool:
     ),
 )
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
+    if _go.not_service_code(f):
+        return
     root = f.go
     imps = g.imports(root)
     if "bufio" not in imps.values():

@@ -87,6 +87,8 @@ def _context(call: g.Node, imps: dict[str, str]) -> str | None:
     ),
 )
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
+    if _go.not_service_code(f):
+        return
     if _go.is_tool_path(f.path):
         return
     root = f.go

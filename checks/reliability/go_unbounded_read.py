@@ -31,6 +31,7 @@ def _body_source(arg: g.Node, scope: g.Node, imps: dict[str, str]) -> str | None
         return g.text(arg)
     if arg.type == "identifier":
         name = g.text(arg)
+        source = None
         for decl in g.walk(scope, "short_var_declaration", "assignment_statement", "var_spec"):
             if decl.start_byte >= arg.start_byte:
                 continue
@@ -39,9 +40,13 @@ def _body_source(arg: g.Node, scope: g.Node, imps: dict[str, str]) -> str | None
             if left is None or right is None or g.text(left) != name:
                 continue
             vals = right.named_children if right.type == "expression_list" else [right]
-            if len(vals) == 1 and vals[0].type == "selector_expression" and \
-                    g.text(vals[0].child_by_field_name("field")) == "Body":
-                return g.text(vals[0])
+            if len(vals) != 1:
+                continue
+            if _is_limiter(vals[0], imps):
+                return None  # the variable is (re)bound to a limited reader before the read
+            if vals[0].type == "selector_expression" and g.text(vals[0].child_by_field_name("field")) == "Body":
+                source = g.text(vals[0])
+        return source
     return None
 
 
@@ -75,6 +80,8 @@ def _limited_earlier(scope: g.Node, body: str, before: int, imps: dict[str, str]
     ),
 )
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
+    if _go.not_service_code(f):
+        return
     root = f.go
     imps = g.imports(root)
     if not ({"io", "io/ioutil"} & set(imps.values())):

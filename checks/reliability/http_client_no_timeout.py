@@ -44,7 +44,8 @@ _GO_FUNCS = {"Get", "Post", "Head", "PostForm"}
 )
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     if "go" in f.kinds:
-        yield from _check_go(f)
+        if not _go.not_service_code(f):
+            yield from _check_go(f)
     elif "python" in f.kinds:
         yield from _check_py(f)
 

@@ -29,6 +29,7 @@ _NOT_SECRET_PARTS = {
     "secrets", "usage", "input", "store", "view", "form", "selector", "attr", "attribute", "column",
     "index", "lookup", "method", "parser", "handler", "callback", "cookie", "query", "route",
     "bucket", "arn", "keyring", "vault", "rotation", "hint", "mask", "masked", "encoder", "status",
+    "csrf", "csrftoken", "xsrf", "authenticity", "annotation", "annotations",
 }
 
 
@@ -57,6 +58,7 @@ _PLACEHOLDER_WORDS = {
     "example", "examples", "sample", "dummy", "fake", "mock", "test", "tests", "testing", "redacted",
     "todo", "fixme", "tbd", "xxx", "foo", "bar", "baz", "insert", "here", "dev", "local",
     "notasecret", "none", "null", "nil", "undefined", "default", "secret", "password", "token",
+    "filtered", "hidden", "masked", "removed", "scrubbed", "omitted", "censored",
 }
 _PLACEHOLDER_SUBSTR = re.compile(
     r"(?i)change[_-]?me|changeit|replace[_-]?(?:with|me)|placeholder|your[_-]|[_-]here$|<[^<>]*>|"
@@ -82,7 +84,7 @@ def is_placeholder(value: str) -> bool:
         return True
     if _PLACEHOLDER_SUBSTR.search(v):
         return True
-    if re.fullmatch(r"[xX*#.\-_0]+", v):
+    if re.fullmatch(r"[xX*#.\-_0]+", v) or re.fullmatch(r"\W*\[[\w\s-]+\]\W*", v):
         return True
     words = {w.lower() for w in _WORD.findall(v)}
     return bool(words & _PLACEHOLDER_WORDS) and not _is_random_blob(v)
@@ -120,6 +122,8 @@ def looks_random(value: str, min_length: int = 8, threshold: float = 3.0) -> boo
         return False  # file names
     if re.fullmatch(r"\d+(?:\.\d+)*[a-z]{0,2}", v, re.I):
         return False  # versions, durations
+    if re.match(r"(?i)^(?:pbkdf2_|argon2|bcrypt|sha1\$|md5\$|\$2[aby]?\$|\$argon2|\$6\$|\$5\$|\{SSHA\})", v):
+        return False  # password hashes, not passwords
     parts = re.split(r"[-_.:/]+", v)
     if all(re.fullmatch(r"[a-z]+|[A-Z]+|[A-Z][a-z]+|\d{1,6}", p) or not p for p in parts):
         return False  # a human phrase: dev-secret-key-123, my_app_token, PasswordField
@@ -168,7 +172,7 @@ _KEY_BODY = re.compile(r"[A-Za-z0-9+/=]{40,}")
 
 def private_key_has_body(text: str, end: int) -> bool:
     """A PEM marker followed by key material (not a marker string used to detect keys)."""
-    window = text[end:end + 600]
+    window = text[end:end + 600].split("-----END", 1)[0]
     window = re.sub(r"\\n|\\r|[\"'+,\s]|^[A-Za-z-]+:.*$", "", window, flags=re.M)
     m = _KEY_BODY.search(window)
     return bool(m) and not is_token_placeholder(m.group(0), 0)

@@ -26,7 +26,7 @@ _LINKISH = re.compile(
     r"(?i)url|uri|link|callback|redirect|host|domain|origin|endpoint|webhook|admin|issuer|audience|"
     r"base|site|server|email|mail|from|address|href|return|login|logout|public"
 )
-_SPLIT = re.compile(r"""^\s*(?:-\s+)?(?:export\s+|ENV\s+|ARG\s+)?["']?(?P<key>[A-Za-z_][\w.\-\[\] ]*?)["']?\s*(?:=|:(?=\s|$)|:(?=["']))\s*(?P<val>.*)$""")
+_SPLIT = re.compile(r"""^\s*[{\[,]?\s*(?:-\s+)?(?:export\s+|ENV\s+|ARG\s+)?["']?(?P<key>[A-Za-z_][\w.\-\[\] ]*?)["']?\s*(?:=|:(?=\s|$)|:(?=["']))\s*(?P<val>.*)$""")
 _LIST_ITEM = re.compile(r"^\s*-\s+(?P<val>[^:#]+?)\s*$")
 _DEPLOY_KINDS = {"yaml", "toml", "ini", "env", "json", "terraform", "dockerfile", "conf"}
 
@@ -40,7 +40,7 @@ def _strip_comment(line: str, kinds: frozenset[str]) -> str:
 
 
 def _placeholder(key: str, value: str) -> str | None:
-    v = value.strip().rstrip(",").strip().strip("\"'`").strip()
+    v = value.strip().rstrip(",}]").strip().strip("\"'`").strip()
     if not v or v.startswith(("${", "{{", "$(")):
         return None
     if _WHOLE.match(v):

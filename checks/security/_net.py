@@ -159,6 +159,20 @@ _URLISH_NAME = re.compile(
     r"(?i)^(user|callback|webhook|target|remote|redirect|client|external|customer|tenant|notify|"
     r"notification|destination|dest|upstream|hook|image|avatar|feed|proxy)_?(url|uri|endpoint|link|host)s?$"
 )
+_ROUTE_PARAM = re.compile(r"(?i)(url|uri|endpoint|link|target|callback|webhook|host)s?$")
+_ROUTE_DECORATOR = re.compile(r"(^|\.)(get|post|put|patch|delete|route|api_route|websocket|api_view|action)$")
+
+
+def is_route_handler(func: ast.AST) -> bool:
+    """A function decorated as a web route (`@app.get(...)`, `@router.post`, `@bp.route`, `@api_view`)."""
+    for dec in getattr(func, "decorator_list", []):
+        target = dec.func if isinstance(dec, ast.Call) else dec
+        name = dotted(target) or ""
+        if _ROUTE_DECORATOR.search(name) and ("." in name or name in ("api_view", "route")):
+            return True
+    return False
+
+
 _SETTINGS_HEADS = {"settings", "config", "conf", "cfg", "CONFIG", "SETTINGS", "app_config", "configuration"}
 _CONFIG_KEY = re.compile(r"(?i)(url|uri|endpoint|host|base|webhook|callback|server|api|address|addr)")
 
@@ -257,6 +271,10 @@ def describe_source(node: ast.AST | None, imports: dict[str, str], scopes: Scope
     if isinstance(node, ast.Name):
         if _URLISH_NAME.match(node.id):
             return f"the caller-supplied `{node.id}`"
+        func = scopes.function_of(node)
+        if func is not None and node.id in scopes.params(func) and _ROUTE_PARAM.search(node.id) and \
+                is_route_handler(func):
+            return f"the request parameter `{node.id}`"
         values = scopes.values_of(node.id, node)
         for v in values or ():
             found = describe_source(v, imports, scopes, depth + 1)

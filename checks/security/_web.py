@@ -278,7 +278,7 @@ def strip_js_comments(text: str) -> str:
 
 def strip_hash_comments(text: str) -> str:
     """Blank out full-line `#` comments (YAML, env, shell-like files)."""
-    return re.sub(r"(?m)^(\s*)#.*$", lambda m: m.group(1), text)
+    return re.sub(r"(?m)^([ \t]*)(#.*)$", lambda m: m.group(1) + " " * len(m.group(2)), text)
 
 
 def balanced_call_args(text: str, open_paren: int, limit: int = 2000) -> str:
@@ -305,3 +305,47 @@ def balanced_call_args(text: str, open_paren: int, limit: int = 2000) -> str:
                 return text[open_paren + 1:i]
         i += 1
     return text[open_paren + 1:end]
+
+
+def go_keyed(node: go.Node) -> tuple[str, go.Node] | None:
+    """(field name, value node) of a keyed_element, unwrapping tree-sitter's literal_element wrappers."""
+    kids = [c for c in node.named_children if c.type != "comment"]
+    if len(kids) < 2:
+        return None
+    key, value = kids[0], kids[-1]
+    if key.type == "literal_element" and key.named_children:
+        key = key.named_children[0]
+    if value.type == "literal_element" and value.named_children:
+        value = value.named_children[0]
+    return go.text(key).strip(), value
+
+
+def is_vendored_js(path: str) -> bool:
+    """Minified bundles and vendored third-party code (not the project's own source)."""
+    lower = path.lower()
+    return ".min." in lower or "/vendor/" in f"/{lower}" or "node_modules/" in lower or "/dist/" in f"/{lower}" \
+        or lower.endswith((".bundle.js", "-bundle.js"))
+
+
+_CONDITIONAL_WILDCARD = re.compile(r"(?i)all|wildcard|any|public|\"\*\"|'\*'")
+
+
+def py_under_wildcard_condition(node: ast.AST, parent_of: dict[ast.AST, ast.AST]) -> bool:
+    """Inside `if allow_all_origins:`-style branches (a library applying a configured wildcard)."""
+    cur, child = parent_of.get(node), node
+    while cur is not None and not isinstance(cur, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        if isinstance(cur, ast.If) and _CONDITIONAL_WILDCARD.search(ast.unparse(cur.test)):
+            return True
+        child, cur = cur, parent_of.get(cur)
+    return False
+
+
+def go_under_wildcard_condition(node: go.Node) -> bool:
+    for a in go.ancestors(node):
+        if a.type in ("function_declaration", "method_declaration", "func_literal"):
+            return False
+        if a.type == "if_statement":
+            cond = a.child_by_field_name("condition")
+            if cond is not None and _CONDITIONAL_WILDCARD.search(go.text(cond)):
+                return True
+    return False

@@ -128,7 +128,7 @@ def _py_assign(f: SourceFile, node: ast.stmt, target: ast.expr, value: ast.expr,
     name = dotted(target)
     if name is None:
         return
-    if isinstance(value, ast.Constant):
+    if isinstance(value, ast.Constant) and (isinstance(target, ast.Name) or short_upper(name)):
         msg = _flag(name, value.value)
         if msg:
             if not dev and not _web.under_if_debug(node, parent_of):
@@ -152,6 +152,11 @@ def _py_assign(f: SourceFile, node: ast.stmt, target: ast.expr, value: ast.expr,
                  and short in ("user", "tenant", "principal", "identity", "account", "me", "claims")
                  and _assigned_once(fn, name)):
             yield Hit(node.lineno, message=f"`{name}` is a hard-coded identity instead of the authenticated user")
+
+
+def short_upper(name: str) -> bool:
+    last = name.rsplit(".", 1)[-1]
+    return last.isupper()
 
 
 def _literal_identity_obj(value: ast.expr) -> bool:
@@ -284,7 +289,7 @@ _JS_FLAG = re.compile(r"\b(?:const|let|var|export\s+const)?\s*([A-Za-z_$][\w$]*)
 
 
 def _javascript(f: SourceFile) -> Iterator[Hit]:
-    if not re.search(r"(?i)auth|login|jwt", f.text):
+    if not re.search(r"(?i)auth|login|jwt", f.text) or _web.is_vendored_js(f.path):
         return
     text = _web.strip_js_comments(f.text)
     for m in _JS_FLAG.finditer(text):

@@ -214,7 +214,7 @@ _JS_SEARCH_SET = re.compile(r"""\.searchParams\.(?:set|append)\(\s*['"]([\w-]+)[
 
 
 def _javascript(f: SourceFile) -> Iterator[Hit]:
-    if not re.search(r"(?i)token|jwt|api_?key|bearer", f.text):
+    if not re.search(r"(?i)token|jwt|api_?key|bearer", f.text) or _web.is_vendored_js(f.path):
         return
     text = _web.strip_js_comments(f.text)
     sockets = bool(_JS_SOCKET.search(text))

@@ -42,7 +42,7 @@ def _is_cred_key(key: str) -> bool:
     ),
 )
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
-    if "Storage" not in f.text:
+    if "Storage" not in f.text or _web.is_vendored_js(f.path):
         return
     text = _web.strip_js_comments(f.text)
     consts = dict(re.findall(r"\b([A-Za-z_$][\w$]*)\s*(?::\s*\w+\s*)?[:=]\s*['\"`]([^'\"`$]+)['\"`]", text))

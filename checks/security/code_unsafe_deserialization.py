@@ -60,6 +60,8 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                 continue
             if fn in ("load", "Unpickler") and _local_file(data, scopes, imports):
                 continue
+            if isinstance(data, ast.Call) and isinstance(data.func, ast.Attribute) and data.func.attr == "dumps":
+                continue  # pickle.loads(pickle.dumps(x)): a deep copy of a local object
             yield Hit(call.lineno, end_line=call.end_lineno,
                       message=f"`{dotted(call.func)}` deserializes {_what(data)} with {mod}, which runs code "
                               "embedded in the payload")
@@ -76,8 +78,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
             code = call.args[0] if call.args else kwarg(call, "source")
             if code is None or _net.is_constant(code, scopes):
                 continue
-            if isinstance(code, ast.Call) and call_name(code, imports) == "compile" and code.args and \
-                    _net.is_constant(code.args[0], scopes):
+            if _compiled_or_local(code, scopes, imports):
                 continue
             yield Hit(call.lineno, end_line=call.end_lineno,
                       message=f"`{fn}` runs {_what(code)} as Python code")
@@ -139,4 +140,33 @@ def _local_file(node: ast.AST, scopes: _net.Scopes, imports: dict[str, str], dep
     if isinstance(node, ast.Name):
         values = scopes.values_of(node.id, node)
         return bool(values) and all(_local_file(v, scopes, imports, depth + 1) for v in values)
+    return False
+
+
+def _compiled_or_local(node: ast.AST, scopes: _net.Scopes, imports: dict[str, str], depth: int = 0) -> bool:
+    """Code objects (`compile(...)`, parameters typed `CodeType`) and source read from a local file."""
+    if depth > 3:
+        return False
+    if isinstance(node, ast.Call):
+        name = call_name(node, imports)
+        if name in ("compile", "builtins.compile"):
+            return True
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in ("read", "read_text", "read_bytes", "replace",
+                                                             "decode", "strip"):
+            if func.attr in ("read_text", "read_bytes"):
+                return True
+            return _local_file(func.value, scopes, imports) or _compiled_or_local(func.value, scopes, imports,
+                                                                                     depth + 1)
+        return False
+    if isinstance(node, ast.Name):
+        func = scopes.function_of(node)
+        if func is not None and not isinstance(func, ast.Lambda):
+            a = func.args
+            for arg in (*a.posonlyargs, *a.args, *a.kwonlyargs):
+                if arg.arg == node.id and arg.annotation is not None and \
+                        "CodeType" in (dotted(arg.annotation) or ast.unparse(arg.annotation)):
+                    return True
+        values = scopes.values_of(node.id, node)
+        return bool(values) and all(_compiled_or_local(v, scopes, imports, depth + 1) for v in values)
     return False

@@ -82,7 +82,7 @@ def _python(f: SourceFile) -> Iterator[Hit]:
                     yield Hit(node.lineno, message=f"`{name} = True` lets every origin make cross-site requests")
                 # response.headers["Access-Control-Allow-Origin"] = "*"
                 if isinstance(t, ast.Subscript) and (_web.const_str(t.slice) or "").lower() == _ACAO \
-                        and _web.const_str(node.value) == "*":
+                        and _web.const_str(node.value) == "*" and not _web.py_under_wildcard_condition(node, parent_of):
                     yield Hit(node.lineno, message="The response sets `Access-Control-Allow-Origin: *`",
                               severity=_public(f, node.lineno, False))
         elif isinstance(node, ast.Dict):
@@ -169,10 +169,10 @@ def _golang(f: SourceFile) -> Iterator[Hit]:
     echo_mw = _web.go_pkg_names(root, "labstack/echo")
     for node in go.walk(root, "keyed_element", "call_expression"):
         if node.type == "keyed_element":
-            kids = [c for c in node.named_children if c.type != "comment"]
-            if len(kids) < 2:
+            kv = _web.go_keyed(node)
+            if kv is None:
                 continue
-            key, value = go.text(kids[0]).strip(), kids[-1]
+            key, value = kv
             vtext = go.text(value).strip()
             if key == "AllowAllOrigins" and vtext == "true":
                 yield Hit(go.line(node), message="`AllowAllOrigins: true` lets every origin call this API")
@@ -202,7 +202,8 @@ def _golang(f: SourceFile) -> Iterator[Hit]:
             if "*" in items:
                 yield Hit(go.line(node), message="`handlers.AllowedOrigins` contains `*`")
         elif method in ("Set", "Add", "Header", "SetHeader", "Set") and len(args) >= 2:
-            if (go_str := go.string_value(args[0])) and go_str.lower() == _ACAO and go.string_value(args[1]) == "*":
+            if (go_str := go.string_value(args[0])) and go_str.lower() == _ACAO and go.string_value(args[1]) == "*" \
+                    and not _web.go_under_wildcard_condition(node):
                 yield Hit(go.line(node), message="The response sets `Access-Control-Allow-Origin: *`",
                           severity=_public(f, go.line(node), False))
 
@@ -216,7 +217,7 @@ _JS_HEADER_OBJ = re.compile(r"""['"]access-control-allow-origin['"]\s*:\s*['"]\*
 
 
 def _javascript(f: SourceFile) -> Iterator[Hit]:
-    if not re.search(r"(?i)cors|access-control", f.text):
+    if not re.search(r"(?i)cors|access-control", f.text) or _web.is_vendored_js(f.path):
         return
     text = _web.strip_js_comments(f.text)
     seen: set[int] = set()

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from bot.models import Hit
 from checks.lang import golang as go
-from checks.lang.python import call_name, dotted, kwarg
+from checks.lang.python import call_name, dotted, kwarg, qualname
 from checks.registry import Context, Example, rule
 from checks.security import _net
 from checks.source import SourceFile
@@ -76,7 +76,8 @@ def _python(f: SourceFile) -> Iterator[Hit]:
             continue
         if head.split(".")[0] not in _PY_LIBS:
             receiver = head.rsplit(".", 1)[-1].rstrip("()")
-            if not _CLIENTISH.search(receiver):
+            if not _CLIENTISH.search(receiver) and not (
+                    isinstance(call.func, ast.Attribute) and _http_client(call.func.value, imports, scopes)):
                 continue
         if method == "request":
             url = call.args[1] if len(call.args) > 1 else kwarg(call, "url")
@@ -89,6 +90,26 @@ def _python(f: SourceFile) -> Iterator[Hit]:
             yield Hit(call.lineno, end_line=call.end_lineno,
                       message=f"`{dotted(call.func)}` sends a request to a URL taken from {source} with no "
                               "scheme/host validation in this module")
+
+
+def _http_client(node: ast.AST, imports: dict[str, str], scopes: _net.Scopes) -> bool:
+    """A local name bound to a requests/httpx/aiohttp client (by annotation, assignment or `with`)."""
+    if not isinstance(node, ast.Name):
+        return False
+    func = scopes.function_of(node)
+    if func is not None and not isinstance(func, ast.Lambda):
+        a = func.args
+        for arg in (*a.posonlyargs, *a.args, *a.kwonlyargs):
+            if arg.arg == node.id and arg.annotation is not None:
+                ann = qualname(arg.annotation, imports) or ""
+                return ann.split(".")[0] in _PY_LIBS or ann.rsplit(".", 1)[-1] in (
+                    "ClientSession", "AsyncClient", "Client", "Session")
+    for value in scopes.values_of(node.id, node) or ():
+        if isinstance(value, ast.Await):
+            value = value.value
+        if isinstance(value, ast.Call) and (call_name(value, imports).split(".")[0] in _PY_LIBS):
+            return True
+    return False
 
 
 def _go(f: SourceFile, ctx: Context) -> Iterator[Hit]:

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from bot.models import Hit
 from checks.lang import golang as go
-from checks.lang.python import call_name, dotted, kwarg, qualname
+from checks.lang.python import call_name, dotted, kwarg, parents, qualname
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
 
@@ -56,12 +57,32 @@ def _cert_none(node: ast.AST | None, imports: dict[str, str]) -> bool:
     return (qualname(node, imports) or "").endswith("CERT_NONE")
 
 
+_CONFIG_FLAG = re.compile(r"(?i)verif|insecure|ssl|tls|cert|skip")
+
+
+def _conditional_on_config(node: ast.AST, parent: dict[ast.AST, ast.AST]) -> bool:
+    """Inside an `if` on a verify/insecure flag, or in a class that stands in for an SSL context."""
+    cur = parent.get(node)
+    while cur is not None:
+        if isinstance(cur, (ast.If, ast.IfExp)) and any(
+                isinstance(n, (ast.Name, ast.Attribute)) and _CONFIG_FLAG.search(
+                    n.id if isinstance(n, ast.Name) else n.attr) for n in ast.walk(cur.test)):
+            return True
+        if isinstance(cur, ast.ClassDef) and "Context" in cur.name:
+            return True
+        cur = parent.get(cur)
+    return False
+
+
 def _python(f: SourceFile) -> Iterator[Hit]:
     tree = f.python
     imports = f.python_imports
+    parent = parents(tree)
     http_module = any(v.split(".")[0] in _HTTP_LIBS for v in imports.values())
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
+            if _conditional_on_config(node, parent):
+                continue
             name = call_name(node, imports)
             if name.endswith("_create_unverified_context") and name.startswith(("ssl.", "_create")):
                 yield Hit(node.lineno, message=f"`{dotted(node.func)}()` creates an SSL context that accepts "
@@ -92,7 +113,7 @@ def _python(f: SourceFile) -> Iterator[Hit]:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             value = node.value
             for target in targets:
-                if not isinstance(target, ast.Attribute):
+                if not isinstance(target, ast.Attribute) or _conditional_on_config(target, parent):
                     continue
                 tname = dotted(target) or target.attr
                 if target.attr == "verify_mode" and _cert_none(value, imports):

@@ -18,6 +18,7 @@ _TRUST_CHECK = re.compile(r"(?i)trusted[_ ]?prox|is_?trusted|trusted_?(ips|netwo
                           r"TrustedPlatform|SetTrustedProxies|trustedProxy")
 _LOG_CALL = re.compile(r"(?i)(^|\.)(log\w*|debug|info|warn\w*|error|exception|critical|print\w*|Str|Any|With\w*|"
                        r"String|Field|Fields|Infof|Debugf|Warnf|Errorf|Sugar)$|logger|logging|slog|zap|zerolog|logrus")
+_GO_HEADER_CONST = re.compile(r"(?i)(^|\.)(Header)?X_?(Forwarded_?For|Real_?IP)(Header)?$")
 _PROXY_COUNT_KW = ("x_for", "x_proto", "x_host", "x_port", "x_prefix", "num_proxies")
 
 
@@ -63,7 +64,10 @@ def _python(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     tree = f.python
     imports = f.python_imports
     scopes = _net.Scopes(tree)
-    trusted = bool(_TRUST_CHECK.search(f.text))
+    idents = " ".join(
+        n.id if isinstance(n, ast.Name) else n.attr if isinstance(n, ast.Attribute) else n.name
+        for n in ast.walk(tree) if isinstance(n, (ast.Name, ast.Attribute, ast.FunctionDef, ast.AsyncFunctionDef)))
+    trusted = bool(_TRUST_CHECK.search(idents))
     max_hops = int(ctx.options.get("max_proxy_hops", 2))
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
@@ -153,7 +157,10 @@ def _go(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         if not args:
             continue
         header = go.string_value(args[0])
-        if header is None or _header_name(header) is None:
+        if header is None and args[0].type in ("identifier", "selector_expression") and \
+                _GO_HEADER_CONST.search(go.text(args[0])):
+            header = go.text(args[0])
+        elif header is None or _header_name(header) is None:
             continue
         if field in ("Get", "Values", "GetHeader", "Peek") and len(args) == 1 and not _go_safe_use(call):
             yield Hit(go.line(call), message=_msg(header))
@@ -175,8 +182,9 @@ def _go_safe_use(node) -> bool:
             break
     func = _net.go_enclosing_func(node)
     if func is not None:
-        body = go.text(func)
-        if _TRUST_CHECK.search(body) or re.search(r"\.Contains\(\s*\w*[iI][pP]|Header\.(Set|Add)\(\s*\"X-Forwarded-For",
-                                                  body):
+        body = _net.strip_go_comments(go.text(func))
+        if re.search(r"(?i)(?<!un)trust", body) or re.search(
+                r"\.Contains\(\s*\w*[iI][pP]|Header\.(Set|Add)\(\s*(\"X-(Forwarded-For|Real-IP)\"|[\w.]*X_?(Forwarded_?For|Real_?IP))",
+                body, re.I):
             return True
     return False

@@ -182,7 +182,7 @@ def _javascript(f: SourceFile) -> Iterator[Hit]:
         yield Hit(f.line_at(off), message="`csrf.checkOrigin: false` turns off SvelteKit's CSRF protection")
 
 
-_CFG_OFF = re.compile(r"""(?im)^\s*(?:export\s+)?["']?((?:WTF_)?CSRF[_-]?(?:ENABLED|PROTECTION)?|csrf|enable[_-]?csrf|"""
+_CFG_OFF = re.compile(r"""(?im)^[ \t]*(?:export[ \t]+)?["']?((?:WTF_)?CSRF[_-]?(?:ENABLED|PROTECTION)?|csrf|enable[_-]?csrf|"""
                       r"""csrf[_-]?enabled)["']?\s*[:=]\s*["']?(false|0|no|off)["']?\s*(?:#.*)?$""")
 
 

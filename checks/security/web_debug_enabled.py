@@ -15,7 +15,8 @@ from checks.security import _net
 from checks.source import SourceFile
 
 _NON_PROD_TOKENS = {"dev", "develop", "development", "local", "test", "tests", "testing", "ci", "debug",
-                    "example", "sample", "template", "tpl", "dist", "override", "e2e", "sandbox", "demo"}
+                    "example", "examples", "sample", "samples", "template", "tpl", "dist", "override", "e2e", "sandbox",
+                    "demo", "integration", "docs"}
 _TRUTHY = {"true", "1", "yes", "on", "t", "y"}
 # Deploy-config variables that switch a framework into debug mode, and the values that do.
 _ENV_DEBUG = {
@@ -27,6 +28,7 @@ _ENV_DEBUG = {
 _ENV_LINE = re.compile(
     r"""^\s*(?:export\s+|ENV\s+|-\s+)?["']?(GIN_MODE|FLASK_DEBUG|DJANGO_DEBUG|FLASK_ENV)["']?"""
     r"""\s*(?:=|:|\s)\s*["']?([\w-]+)["']?\s*(?:#.*)?$""", re.I)
+_NON_PROD_CLASS = re.compile(r"(?i)dev|local|test|debug")
 _APP_CTORS = {"fastapi.FastAPI", "starlette.applications.Starlette", "starlette.Starlette",
               "quart.Quart", "sanic.Sanic", "litestar.Litestar"}
 
@@ -142,6 +144,14 @@ def _python(f: SourceFile) -> Iterator[Hit]:
                     yield Hit(node.lineno, message=f"`{dotted(target.value)}[\"DEBUG\"] = True` turns on debug mode")
         if isinstance(node, ast.Module) and settings_file:
             yield from _settings_debug(node)
+        elif isinstance(node, ast.ClassDef) and re.search(r"(?i)prod|live|release", node.name) and \
+                not _NON_PROD_CLASS.search(node.name):
+            for stmt in node.body:
+                if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "DEBUG"
+                                                        for t in stmt.targets) and \
+                        isinstance(stmt.value, ast.Constant) and stmt.value.value is True:
+                    yield Hit(stmt.lineno, message=f"`{node.name}.DEBUG = True` runs the production "
+                                                   "configuration in debug mode")
         elif isinstance(node, ast.ClassDef) and _is_settings_class(node, imports):
             for stmt in node.body:
                 if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and \

@@ -219,10 +219,16 @@ def _py_reaches_sink(node: ast.AST, parent_of: dict[ast.AST, ast.AST], imports: 
         if isinstance(cur, ast.keyword) and not _SINK_KW.match(cur.arg or ""):
             return False
         child, cur = cur, parent_of.get(cur)
-    if isinstance(cur, ast.Call) and (child in cur.args or child in cur.keywords) and _is_sink(cur, imports):
-        return True
     fn = next((d for d in _web.enclosing_defs(node, parent_of)
                if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
+    handler = fn is not None and (_web.is_py_handler(fn, parent_of) or _returns_html(fn, flask))
+
+    def sink(call: ast.Call) -> bool:
+        kind = _is_sink(call, imports)
+        return kind == "mail" or (kind == "http" and handler)
+
+    if isinstance(cur, ast.Call) and (child in cur.args or child in cur.keywords) and sink(cur):
+        return True
     if isinstance(cur, ast.Return):
         return fn is not None and _returns_html(fn, flask)
     if isinstance(cur, (ast.Assign, ast.AugAssign, ast.AnnAssign)) and fn is not None:
@@ -231,7 +237,7 @@ def _py_reaches_sink(node: ast.AST, parent_of: dict[ast.AST, ast.AST], imports: 
         if not names:
             return False
         for use in ast.walk(fn):
-            if isinstance(use, ast.Call) and _is_sink(use, imports):
+            if isinstance(use, ast.Call) and sink(use):
                 vals = [*use.args, *(k.value for k in use.keywords if _SINK_KW.match(k.arg or "") or k.arg is None)]
                 if any(isinstance(n, ast.Name) and n.id in names for v in vals for n in ast.walk(v)):
                     return True
@@ -241,24 +247,34 @@ def _py_reaches_sink(node: ast.AST, parent_of: dict[ast.AST, ast.AST], imports: 
     return False
 
 
-def _is_sink(call: ast.Call, imports: dict[str, str]) -> bool:
+_MAIL = {"MIMEText", "send_mail", "send_email", "send_mass_mail", "EmailMessage", "EmailMultiAlternatives",
+         "attach_alternative", "add_alternative", "set_content"}
+
+
+def _is_sink(call: ast.Call, imports: dict[str, str]) -> str | None:
+    """"http" for an HTML response, "mail" for an HTML email, else None."""
     name = call_name(call, imports)
     if not _SINK_CALL.search(name) or "json" in name.lower():
-        return False
+        return None
     short = name.rsplit(".", 1)[-1]
     if short == "MIMEText":
-        return any(_web.const_str(a) == "html" for a in call.args[1:]) or \
+        html = any(_web.const_str(a) == "html" for a in call.args[1:]) or \
             _web.const_str(next((k.value for k in call.keywords if k.arg == "_subtype"), None)) == "html"
+        return "mail" if html else None
     if short in ("set_content", "add_alternative"):
-        return _web.const_str(next((k.value for k in call.keywords if k.arg == "subtype"), None)) == "html"
+        html = _web.const_str(next((k.value for k in call.keywords if k.arg == "subtype"), None)) == "html"
+        return "mail" if html else None
+    if short in _MAIL:
+        return "mail"
     if short == "write":
-        return (dotted(call.func) or "").startswith(("self.write", "response.write", "resp.write"))
-    if short in ("Response", "PlainTextResponse"):
+        return "http" if (dotted(call.func) or "").startswith(("self.write", "response.write", "resp.write")) \
+            else None
+    if short == "PlainTextResponse":
+        return None
+    if short == "Response":
         mt = next((k.value for k in call.keywords if k.arg in ("media_type", "content_type", "mimetype")), None)
-        if short == "PlainTextResponse":
-            return False
-        return mt is None or "html" in (_web.const_str(mt) or "html")
-    return True
+        return "http" if mt is None or "html" in (_web.const_str(mt) or "html") else None
+    return "http"
 
 
 def _returns_html(fn: ast.AST, flask: bool) -> bool:
@@ -280,7 +296,8 @@ _JS_SAFE_CALL = re.compile(r"^(?:[\w$.]*\.)?(?:sanitize|sanitizeHtml|escape|esca
 
 
 def _javascript(f: SourceFile) -> Iterator[Hit]:
-    if not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|dangerouslySetInnerHTML", f.text):
+    if not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|dangerouslySetInnerHTML", f.text) \
+            or _web.is_vendored_js(f.path):
         return
     text = _web.strip_js_comments(f.text)
     consts = {m.group(1) for m in re.finditer(

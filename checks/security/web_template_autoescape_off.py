@@ -51,6 +51,8 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     if "python" in f.kinds:
         yield from _python(f)
     elif "html" in f.kinds:
+        if not _TAG.search(f.text):
+            return  # a plain-text (e.g. email body) template: escaping HTML would be wrong there
         for m in _AUTOESCAPE_OFF_TAG.finditer(f.text):
             yield Hit(f.line_at(m.start()), message=f"`{m.group(0)}` renders the block without HTML escaping")
 
@@ -60,9 +62,11 @@ def _python(f: SourceFile) -> Iterator[Hit]:
         return
     tree, imports = f.python, f.python_imports
     html_file = bool(_HTML_HINT.search(f.text))
+    tooling = _web.is_non_prod_path(f.path)
+    parent_of = {c: p for p in ast.walk(tree) for c in ast.iter_child_nodes(p)}
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
-            yield from _call(f, node, imports, html_file)
+            yield from _call(f, node, imports, html_file, tooling, parent_of)
         elif isinstance(node, ast.Assign):
             for t in node.targets:
                 # app.jinja_env.autoescape = False / env.autoescape = False
@@ -75,8 +79,11 @@ def _python(f: SourceFile) -> Iterator[Hit]:
                     yield Hit(k.lineno, message="`\"autoescape\": False` turns off HTML escaping in templates")
 
 
-def _call(f: SourceFile, call: ast.Call, imports: dict[str, str], html_file: bool) -> Iterator[Hit]:
+def _call(f: SourceFile, call: ast.Call, imports: dict[str, str], html_file: bool, tooling: bool,
+          parent_of: dict[ast.AST, ast.AST]) -> Iterator[Hit]:
     name = call_name(call, imports)
+    if name in _JINJA_ENV and tooling and not _web.is_false(kwarg(call, "autoescape")):
+        return  # docs/scripts tooling rendering Markdown or config
     if name in _JINJA_ENV:
         short = name.rsplit(".", 1)[-1]
         value = kwarg(call, "autoescape")
@@ -104,8 +111,14 @@ def _call(f: SourceFile, call: ast.Call, imports: dict[str, str], html_file: boo
         if not call.args:
             return
         arg = call.args[0]
-        if _safe_arg(arg, imports):
+        if _safe_arg(arg, imports) or not _untrusted(arg, imports):
             return
+        fn = next((d for d in _web.enclosing_defs(call, parent_of)
+                   if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
+        if fn is not None and not isinstance(arg, (ast.JoinedStr, ast.BinOp, ast.Call)) and any(
+                isinstance(c, ast.Call) and _SAFE_INNER.search(call_name(c, imports).rsplit(".", 1)[-1])
+                for c in ast.walk(fn)):
+            return  # the function escapes/sanitizes its input before marking it safe
         yield Hit(call.lineno, message=f"`{short}(...)` marks a non-literal value as safe HTML, bypassing "
                                        "auto-escaping")
 
@@ -126,6 +139,27 @@ def _safe_arg(arg: ast.expr, imports: dict[str, str]) -> bool:
                    (isinstance(v, ast.FormattedValue) and isinstance(v.value, ast.Call) and
                     _SAFE_INNER.search(call_name(v.value, imports).rsplit(".", 1)[-1]))
                    for v in arg.values)
+    return False
+
+
+_USERISH = re.compile(r"(?i)(^|[._\[\'\"])(request|req|form|args|params|query|input|user_input|body|bio|comment|"
+                      r"comments|description|content|message|msg|text|title|name|username|user|profile|post|"
+                      r"review|note|notes|subject|search|q|payload|data|value)s?($|[._\]\'\"])")
+
+
+def _untrusted(arg: ast.expr, imports: dict[str, str]) -> bool:
+    """String building with non-literals, or a value whose name says it came from a user."""
+    if isinstance(arg, (ast.JoinedStr, ast.BinOp)):
+        return True
+    if isinstance(arg, ast.Call):
+        if isinstance(arg.func, ast.Attribute) and arg.func.attr == "format" and \
+                isinstance(arg.func.value, ast.Constant):
+            return True
+        if isinstance(arg.func, ast.Attribute) and arg.func.attr == "replace":
+            return _untrusted(arg.func.value, imports)
+        return (dotted(arg.func) or "").startswith(("request.", "req."))
+    if isinstance(arg, (ast.Name, ast.Attribute, ast.Subscript)):
+        return bool(_USERISH.search(ast.unparse(arg)))
     return False
 
 

@@ -58,10 +58,10 @@ def _golang(f: SourceFile) -> Iterator[Hit]:
                 yield hit
             continue
         if node.type == "keyed_element":
-            kids = [c for c in node.named_children if c.type != "comment"]
-            if len(kids) < 2:
+            kv = _web.go_keyed(node)
+            if kv is None:
                 continue
-            key, value = go.text(kids[0]).strip(), kids[-1]
+            key, value = kv
         else:
             left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
             lt = go.text(left)

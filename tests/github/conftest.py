@@ -50,7 +50,7 @@ class Service:
         await self.runtime.pool.idle(timeout=60)
 
 
-def test_settings(tmp_path, fake: FakeGitHub, private_key: str, **overrides) -> Settings:
+def make_settings(tmp_path, fake: FakeGitHub, private_key: str, **overrides) -> Settings:
     values = dict(app_id=APP_ID, private_key=private_key, webhook_secret=SECRET, api_url=fake.base_url,
                   data_dir=tmp_path, workers=2, lease_seconds=5.0, max_attempts=3, retry_base=0.01,
                   poll_interval=0.05, http_backoff=0.001)
@@ -66,7 +66,7 @@ async def service(aiohttp_client, fake_github, app_keys, tmp_path):
         sleeps.append(seconds)
         await asyncio.sleep(0)
 
-    settings = test_settings(tmp_path, fake_github, app_keys[0])
+    settings = make_settings(tmp_path, fake_github, app_keys[0])
     runtime = build_runtime(settings, policy=HttpPolicy(timeout=10, backoff=0.001, sleep=sleep))
     client = await aiohttp_client(create_app(runtime=runtime))
     return Service(client, runtime, sleeps)

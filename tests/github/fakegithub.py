@@ -19,17 +19,17 @@ from aiohttp import web
 from yarl import URL
 
 from tests.github import contract, fake_graphql
+from tests.github.fake_comments import BOT, CommentsMixin
 from tests.github.fake_state import PullRequest, Repo, Thread, blob_sha, next_id
 
 _ID = re.compile(r"/[0-9a-f]{40}|/\d+")
-BOT = {"login": "readiness[bot]", "id": 9919, "type": "Bot"}
 
 
 def _iso(dt: datetime) -> str:
     return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class FakeGitHub:
+class FakeGitHub(CommentsMixin):
     def __init__(self, app_id: int, public_key: str):
         self.app_id = app_id
         self.public_key = public_key
@@ -68,11 +68,12 @@ class FakeGitHub:
         pr.head_sha = pr.repo.commit(head)
         return pr.head_sha
 
-    def inject(self, status: int, *, times: int = 1, match: str = "", headers: dict | None = None,
-               body: dict | None = None) -> None:
-        """The next `times` requests whose "METHOD path" contains `match` get this answer instead."""
+    def inject(self, status: int | None, *, times: int = 1, match: str = "", headers: dict | None = None,
+               body: dict | None = None, delay: float = 0.0) -> None:
+        """The next `times` requests whose "METHOD path" contains `match` get this answer instead
+        (after `delay` seconds; `status=None` only delays and then answers normally)."""
         self.injected.append({"status": status, "times": times, "match": match, "headers": headers or {},
-                              "body": body or {"message": "injected"}})
+                              "body": body or {"message": "injected"}, "delay": delay})
 
     def expire_tokens(self) -> None:
         self.revoked |= set(self.tokens)
@@ -108,6 +109,10 @@ class FakeGitHub:
         for inj in self.injected:
             if inj["times"] > 0 and inj["match"] in f"{method} {path}":
                 inj["times"] -= 1
+                if inj["delay"]:
+                    await asyncio.sleep(inj["delay"])
+                if inj["status"] is None:
+                    break
                 return web.json_response(inj["body"], status=inj["status"], headers=inj["headers"])
         if path == "/graphql" and method == "POST":
             if not self._authorized(request):
@@ -281,53 +286,4 @@ class FakeGitHub:
             self.thread_pr[tid] = (repo, pr.number)
         data = contract.example("pull-request-review")
         data.update(id=review_id, body=body.get("body", ""), state="COMMENTED")
-        return web.json_response(data)
-
-    def _review_comments(self, request, body, repo, n):
-        template = contract.example("pull-request-review-comment-items")[0]
-        items = [{**template, "id": c["id"], "body": c["body"], "path": c["path"], "line": c.get("line"),
-                  "user": {**template["user"], **c["user"]}}
-                 for c in self.review_comments if c["repo"] == repo and c["number"] == int(n)]
-        return self._paginate(request, items)
-
-    def _issue_comment_json(self, c: dict) -> dict:
-        data = contract.example("issue-comment")
-        data.update(id=c["id"], body=c["body"])
-        data["user"] = {**data["user"], **c["user"]}
-        return data
-
-    def _issue_comments(self, request, body, repo, n):
-        items = [self._issue_comment_json(c) for c in self.issue_comments
-                 if c["repo"] == repo and c["number"] == int(n)]
-        return self._paginate(request, items)
-
-    def _create_comment(self, request, body, repo, n):
-        c = {"id": next_id(), "repo": repo, "number": int(n), "body": body["body"], "user": dict(BOT), "edits": 0}
-        self.issue_comments.append(c)
-        return web.json_response(self._issue_comment_json(c), status=201)
-
-    def _edit_comment(self, request, body, repo, cid):
-        for c in self.issue_comments:
-            if c["id"] == int(cid) and c["repo"] == repo:
-                c["body"] = body["body"]
-                c["edits"] += 1
-                return web.json_response(self._issue_comment_json(c))
-        return web.json_response({"message": "Not Found"}, status=404)
-
-    def _react(self, request, body, repo, cid):
-        existing = [r for r in self.reactions if r["comment_id"] == int(cid) and r["content"] == body["content"]]
-        if not existing:
-            self.reactions.append({"comment_id": int(cid), "content": body["content"], "repo": repo})
-        data = contract.example("reaction")
-        data.update(content=body["content"])
-        return web.json_response(data, status=200 if existing else 201)
-
-    def _permission(self, request, body, repo, user):
-        level = self.permissions.get((repo, user))
-        if level is None:
-            return web.json_response({"message": f"{user} is not a user"}, status=404)
-        data = contract.example("repository-collaborator-permission-response-if-user-has-admin-permissions")
-        legacy = {"maintain": "write", "triage": "read"}.get(level, level)
-        data.update(permission=legacy, role_name=level)
-        data["user"]["login"] = user
         return web.json_response(data)

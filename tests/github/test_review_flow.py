@@ -1,0 +1,83 @@
+"""End to end: a pull request webhook through the real service to the fake GitHub and back."""
+from __future__ import annotations
+
+import re
+
+from bot.state import decode_state, inline_fingerprint
+from tests.github.helpers import REPO, ROOT_DOCKERFILE, SAFE_DOCKERFILE, pr_payload
+
+
+def _state(fake, number):
+    (summary,) = fake.summaries(number)
+    return decode_state(summary["body"])
+
+
+async def test_opened_pr_gets_check_run_annotations_review_and_summary(fake_github, service):
+    pr = fake_github.add_pr(REPO, 2, base={"README.md": "hi\n"},
+                            head={"README.md": "hi\n", "Dockerfile": ROOT_DOCKERFILE})
+    resp = await service.send("pull_request", pr_payload("opened", pr))
+    assert resp.status == 202
+    await service.idle()
+
+    (run,) = fake_github.checks(pr.head_sha)
+    assert run["name"] == "readiness" and run["status"] == "completed"
+    assert run["conclusion"] == "failure"  # docker.root-user is HIGH, fail_on defaults to HIGH
+    state = _state(fake_github, 2)
+    assert any(f.rule == "docker.root-user" and f.path == "Dockerfile" for f in state)
+    assert re.fullmatch(r"(NOT READY|CONDITIONAL PASS|PASS): \d+ critical, \d+ high, \d+ medium, \d+ low",
+                        run["output"]["title"])
+    assert "docker.root-user" in run["output"]["summary"]
+    assert len(run["annotations"]) == len(state)
+    assert {a["path"] for a in run["annotations"]} == {"Dockerfile"}
+
+    (review,) = fake_github.reviews
+    assert review["event"] == "COMMENT" and review["commit_id"] == pr.head_sha
+    fps = {inline_fingerprint(c["body"]) for c in fake_github.review_comments}
+    assert fps == {f.fingerprint for f in state}
+    assert all(c["side"] == "RIGHT" for c in fake_github.review_comments)
+
+
+async def test_push_fixing_one_finding_and_adding_another(fake_github, service):
+    kept = ROOT_DOCKERFILE.replace("/app/main.py", "/srv/worker.py")
+    pr = fake_github.add_pr(REPO, 2, base={"README.md": "hi\n"},
+                            head={"api/Dockerfile": ROOT_DOCKERFILE, "worker/Dockerfile": kept})
+    await service.send("pull_request", pr_payload("opened", pr))
+    await service.idle()
+    first = _state(fake_github, 2)
+    fixed_fp = next(f.fingerprint for f in first if f.path == "api/Dockerfile" and f.rule == "docker.root-user")
+    comments_before = len(fake_github.review_comments)
+
+    fake_github.push(REPO, 2, {"api/Dockerfile": SAFE_DOCKERFILE, "worker/Dockerfile": kept,
+                               "web/Dockerfile": ROOT_DOCKERFILE.replace("/app", "/web")})
+    await service.send("pull_request", pr_payload("synchronize", pr))
+    await service.idle()
+
+    (summary,) = fake_github.summaries(2)  # one sticky comment, edited in place
+    assert summary["edits"] == 1
+    body = summary["body"]
+    assert "FIXED" in body and "NEW" in body and "STILL OPEN" in body
+    second = decode_state(body)
+    assert fixed_fp not in {f.fingerprint for f in second}
+    assert any(f.path == "web/Dockerfile" and f.rule == "docker.root-user" for f in second)
+
+    fps = [inline_fingerprint(c["body"]) for c in fake_github.review_comments]
+    assert len(fps) == len(set(fps)), "a finding was commented inline twice"
+    new_comments = fake_github.review_comments[comments_before:]
+    assert new_comments and all(c["path"] == "web/Dockerfile" for c in new_comments)
+    thread = next(t for t in fake_github.threads.values()
+                  if inline_fingerprint(fake_github.review_comment(t.comment_ids[0])["body"]) == fixed_fp)
+    assert thread.is_resolved
+    assert all(not t.is_resolved for t in fake_github.threads.values() if t.id != thread.id)
+    runs = fake_github.checks(pr.head_sha)
+    assert len(runs) == 1 and runs[0]["status"] == "completed"
+
+
+async def test_running_the_same_job_twice_is_idempotent(fake_github, service):
+    pr = fake_github.add_pr(REPO, 2, base={}, head={"Dockerfile": ROOT_DOCKERFILE})
+    await service.send("pull_request", pr_payload("opened", pr))
+    await service.idle()
+    await service.send("pull_request", pr_payload("reopened", pr))  # another delivery, same head
+    await service.idle()
+    assert len(fake_github.summaries(2)) == 1
+    assert len(fake_github.reviews) == 1  # nothing new to comment: no second review
+    assert all(r["status"] == "completed" for r in fake_github.checks())
