@@ -41,7 +41,7 @@ def parse_diff(text: str) -> list[ChangedFile]:
         else:
             status = "modified"
         added: set[int] = set()
-        deleted_at: set[int] = set()
+        deleted_after: set[int] = set()
         hunks: list[tuple[int, int]] = []
         for hunk in pf:
             if hunk.target_length:
@@ -53,8 +53,7 @@ def parse_diff(text: str) -> list[ChangedFile]:
                     if line.is_added:
                         added.add(line.target_line_no)
                 elif line.is_removed:
-                    # the removed line sat between next_target - 1 and next_target on the new side
-                    deleted_at.update({max(1, next_target - 1), next_target})
+                    deleted_after.add(next_target - 1)
         files.append(
             ChangedFile(
                 path=target,
@@ -62,7 +61,7 @@ def parse_diff(text: str) -> list[ChangedFile]:
                 old_path=source if status == "renamed" else None,
                 added=frozenset(added),
                 hunks=tuple(hunks),
-                deleted_at=frozenset(deleted_at),
+                deleted_after=frozenset(deleted_after),
                 binary=pf.is_binary_file,
             )
         )
@@ -88,4 +87,4 @@ def parse_patch(path: str, patch: str | None, *, status: str = "modified", old_p
         return ChangedFile(path=path, status=status, old_path=old_path, blob_sha=blob_sha)
     cf = parsed[0]
     return ChangedFile(path=path, status=status, old_path=old_path, added=cf.added, hunks=cf.hunks,
-                       deleted_at=cf.deleted_at, blob_sha=blob_sha)
+                       deleted_after=cf.deleted_after, blob_sha=blob_sha)

@@ -92,7 +92,8 @@ class ChangedFile:
     old_path: str | None = None
     added: frozenset[int] = frozenset()
     hunks: tuple[tuple[int, int], ...] = ()  # inclusive new-side line ranges
-    deleted_at: frozenset[int] = frozenset()  # new-side lines right where old lines were removed
+    # New-side line numbers after which old lines were removed (0: removed at the very top).
+    deleted_after: frozenset[int] = frozenset()
     binary: bool = False
     whole_file: bool = False  # no patch available: every line counts as changed
     blob_sha: str | None = None
@@ -105,9 +106,12 @@ class ChangedFile:
             return any(a <= end_line and line <= b for a, b in self.hunks)
         if any(n in self.added for n in range(line, end_line + 1)):
             return True
+        # a line removed strictly inside a multi-line finding (say, a `timeout=` argument)
+        if any(line <= d < end_line for d in self.deleted_after):
+            return True
         if region is not None:
             lo, hi = region
-            return any(lo <= n <= hi for n in self.added) or any(lo <= n <= hi for n in self.deleted_at)
+            return any(lo <= n <= hi for n in self.added) or any(lo - 1 <= d <= hi for d in self.deleted_after)
         return False
 
 

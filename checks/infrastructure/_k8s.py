@@ -87,6 +87,10 @@ class PodSpec:
     line: int  # the `spec:` key holding the pod spec
     labels: YMap  # pod template labels (empty for none)
 
+    @property
+    def region(self) -> tuple[int, int]:
+        return (self.line, max(self.spec.end_line, self.line))
+
 
 @dataclass
 class Container:
@@ -99,6 +103,11 @@ class Container:
     def name(self) -> str:
         n = self.c.get("name")
         return str(n) if n is not None else "(unnamed)"
+
+    @property
+    def region(self) -> tuple[int, int]:
+        """The container's lines: a change inside them owns findings about what it lacks."""
+        return (self.c.line, max(self.c.end_line, self.line))
 
     @property
     def security_context(self) -> YMap:

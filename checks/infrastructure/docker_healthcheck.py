@@ -60,7 +60,8 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     if not healthchecks:
         if exposes and final_from is not None:
             ports = " ".join(e.body for e in exposes)
-            yield Hit(final_from.line, message=f"The runtime image exposes {ports} but has no HEALTHCHECK")
+            yield Hit(final_from.line, message=f"The runtime image exposes {ports} but has no HEALTHCHECK",
+                      region=(final_from.line, max(len(f.lines), final_from.line)))
         return
     last = healthchecks[-1]
     if last.body.strip().upper().startswith("NONE"):

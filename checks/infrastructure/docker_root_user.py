@@ -64,7 +64,8 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         return
     if not users:
         if not nonroot_base:
-            yield Hit(final_from.line, message="The final stage has no USER instruction, so it runs as root")
+            yield Hit(final_from.line, message="The final stage has no USER instruction, so it runs as root",
+                      region=(final_from.line, max(len(f.lines), final_from.line)))
         return
     last = users[-1]
     if last.body and last.body.split()[0].lower() in _ROOT:

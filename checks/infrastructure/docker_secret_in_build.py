@@ -11,7 +11,6 @@ from checks.registry import Context, Example, rule
 from checks.source import SourceFile
 
 _BUILD_ARG = re.compile(r"--build-arg(?:\s+|=)[\"']?([A-Za-z_][A-Za-z0-9_]*)")
-_COMMENT = {"makefile": "#", "shell": "#"}
 
 
 def _strip_comment(line: str) -> str:

@@ -81,5 +81,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     names = ", ".join(f"`{n}`" for n in sorted(namespaces))
     for o in lacking:
         line = o.obj.key_lines.get("metadata", o.kind_line)
-        yield Hit(line, message=f"{o.kind} `{o.name}` has no metadata.namespace while other manifests in "
+        md = o.obj.get("metadata")
+        end = md.end_line if hasattr(md, "end_line") else line
+        yield Hit(line, region=(line, max(line, end)), message=f"{o.kind} `{o.name}` has no metadata.namespace while other manifests in "
                                 f"`{directory or '.'}` use {names}")

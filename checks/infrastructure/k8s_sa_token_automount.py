@@ -76,18 +76,18 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         sa = spec.get("serviceAccountName", spec.get("serviceAccount"))
         sa = str(sa) if sa not in (None, "") else None
         if _k8s.is_true(automount):
-            yield Hit(ps.line, message=f"{owner} sets `automountServiceAccountToken: true`")
+            yield Hit(ps.line, region=ps.region, message=f"{owner} sets `automountServiceAccountToken: true`")
             continue
         if sa == "default":
-            yield Hit(ps.line, message=f"{owner} runs as `serviceAccountName: default` with its API token mounted")
+            yield Hit(ps.line, region=ps.region, message=f"{owner} runs as `serviceAccountName: default` with its API token mounted")
             continue
         if sa is not None:
             if repo_files is None:
                 repo_files = _k8s.repo_k8s_files(f, ctx)
             if _sa_disables_token(sa, ps.owner.namespace, repo_files):
                 continue
-            yield Hit(ps.line, message=f"{owner} mounts the API token of ServiceAccount `{sa}`: neither the pod "
+            yield Hit(ps.line, region=ps.region, message=f"{owner} mounts the API token of ServiceAccount `{sa}`: neither the pod "
                                        "nor the ServiceAccount sets `automountServiceAccountToken: false`")
             continue
-        yield Hit(ps.line, message=f"{owner} uses the default ServiceAccount with its API token automounted "
+        yield Hit(ps.line, region=ps.region, message=f"{owner} uses the default ServiceAccount with its API token automounted "
                                    "(no `automountServiceAccountToken: false`)")

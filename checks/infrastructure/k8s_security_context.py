@@ -106,4 +106,4 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                 msg = f"{what.capitalize()} `{c.name}` has no securityContext (missing {', '.join(gaps)})"
             else:
                 msg = f"{what.capitalize()} `{c.name}` securityContext is missing {', '.join(gaps)}"
-            yield Hit(c.line, message=msg)
+            yield Hit(c.line, message=msg, region=c.region)

@@ -12,9 +12,10 @@ _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class YMap(dict):
-    """A YAML mapping. `line` is where it starts; `key_lines[k]` / `value_lines[k]` per entry."""
+    """A YAML mapping. `line`/`end_line` bound it; `key_lines[k]` / `value_lines[k]` per entry."""
 
     line: int = 0
+    end_line: int = 0
 
     def __init__(self) -> None:
         super().__init__()
@@ -26,9 +27,10 @@ class YMap(dict):
 
 
 class YList(list):
-    """A YAML sequence. `line` is where it starts; `item_lines[i]` where item i starts."""
+    """A YAML sequence. `line`/`end_line` bound it; `item_lines[i]` where item i starts."""
 
     line: int = 0
+    end_line: int = 0
 
     def __init__(self) -> None:
         super().__init__()
@@ -39,9 +41,21 @@ class _LineLoader(_Base):  # type: ignore[misc,valid-type]
     pass
 
 
+def _end_line(node: yaml.Node) -> int:
+    """Last line (1-based) with content of the node: the end of its last descendant."""
+    while isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.value and \
+            node.flow_style is not True:
+        last = node.value[-1]
+        node = last[1] if isinstance(node, yaml.MappingNode) else last
+    mark = node.end_mark
+    # block scalars (`|`) end at column 0 of the line after their last line
+    return mark.line if mark.column == 0 else mark.line + 1
+
+
 def _construct_map(loader: Any, node: yaml.MappingNode) -> YMap:
     result = YMap()
     result.line = node.start_mark.line + 1
+    result.end_line = max(result.line, _end_line(node))
     loader.flatten_mapping(node)
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
@@ -58,6 +72,7 @@ def _construct_map(loader: Any, node: yaml.MappingNode) -> YMap:
 def _construct_seq(loader: Any, node: yaml.SequenceNode) -> YList:
     result = YList()
     result.line = node.start_mark.line + 1
+    result.end_line = max(result.line, _end_line(node))
     for item in node.value:
         result.append(loader.construct_object(item, deep=True))
         result.item_lines.append(item.start_mark.line + 1)

@@ -117,6 +117,12 @@ _CONTAINER_CALLS = {"dict", "list", "set", "defaultdict", "OrderedDict", "collec
                     "collections.Counter"}
 
 
+_SETUP_METHODS = {"__init__", "__new__", "__init_subclass__", "__set_name__", "__class_getitem__"}
+# Stored values that mark a registry filled by decorators (`_handlers[name] = fn`), bounded by the code.
+_REGISTRY_VALUES = {"fn", "func", "fun", "f", "function", "cls", "klass", "handler", "callback", "cb", "view",
+                    "method", "hook", "plugin", "decorated", "wrapper", "wrapped", "factory", "obj_type"}
+
+
 @dataclass
 class Container:
     name: str                     # the global name, or the class attribute name
@@ -126,6 +132,7 @@ class Container:
     instance: bool = False        # `self.x = {}` in __init__ of a class instantiated at module level
     grows: list[tuple[int, str, ast.AST]] = field(default_factory=list)  # (line, how, function)
     shrinks: bool = False
+    registry: bool = False        # filled with functions/classes by decorators
     stored_values: list[ast.expr] = field(default_factory=list)
 
 
@@ -216,6 +223,8 @@ def long_lived_containers(tree: ast.Module) -> list[Container]:
     if not found:
         return []
     for fn, owner in _functions_with_owner(tree):
+        if getattr(fn, "name", "") in _SETUP_METHODS:
+            continue  # growth per instance/class creation, not per request
         globals_declared = {n for node in own_nodes_all(fn) if isinstance(node, ast.Global) for n in node.names}
         for node in own_nodes_all(fn):
             # NAME[key] = value
@@ -276,7 +285,8 @@ def long_lived_containers(tree: ast.Module) -> list[Container]:
                         key = _target_key(side.args[0], owner)
                         if key in found:
                             found[key].shrinks = True
-    # Module-level shrinking (e.g. `atexit`-free code that clears at import) does not bound runtime growth.
+    for c in found.values():
+        c.registry = any(isinstance(v, ast.Name) and v.id in _REGISTRY_VALUES for v in c.stored_values)
     return list(found.values())
 
 
@@ -324,7 +334,7 @@ _RUNTIME_WORDS = {
     "store", "storage", "stores", "seen", "visited", "buffer", "buffers", "pending", "results", "result",
     "events", "messages", "msgs", "conversations", "conversation", "chats", "chat", "logs", "log",
     "tokens", "token", "requests", "responses", "users", "clients", "connections", "conns", "jobs",
-    "tasks", "records", "entries", "items", "data", "db", "database", "state", "states", "counters",
+    "tasks", "records", "entries", "items", "data", "database", "state", "states", "counters",
     "counts", "metrics", "attempts", "hits", "uploads", "orders", "queue", "inbox", "rooms", "sockets",
     "websockets", "carts", "audit", "traces", "errors", "failures", "calls", "usage", "ips", "visits",
     "todos", "notes", "posts", "comments", "accounts", "profiles", "logins", "otps", "otp", "codes",

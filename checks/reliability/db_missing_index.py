@@ -122,8 +122,11 @@ def _check_class(cls: ast.ClassDef, imports: dict[str, str], module_cover: set[s
         if sa is not None:
             explicit, fk = sa
             col = explicit or attr
-            if _sa_indexed(call) or col in covered or attr in covered:
+            if _sa_indexed(call) or col in covered or attr in covered or col == "id":
                 continue
+            ann = ast.unparse(stmt.annotation).lower() if isinstance(stmt, ast.AnnAssign) else ""
+            if "pk" in ann or "primary" in ann:
+                continue  # `id: Mapped[intpk]`: an Annotated primary-key type
             if fk or _lookup_name(col, opts):
                 reason = "is a foreign key" if fk else "is a lookup column"
                 yield Hit(stmt.lineno, end_line=call.end_lineno,
@@ -158,7 +161,7 @@ def _check_tables(tree: ast.Module, opts: dict) -> Iterator[Hit]:
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and _last(node.func) == "Table" and len(node.args) >= 2):
             continue
-        table = node.args[0].value if isinstance(node.args[0], ast.Constant) else "table"
+        table = node.args[0].value if isinstance(node.args[0], ast.Constant) else ast.unparse(node.args[0])
         covered = _covered_in([a for a in node.args if isinstance(a, ast.Call)
                                and _last(a.func) in _INDEX_CALLS], _INDEX_CALLS)
         for arg in node.args:
@@ -168,12 +171,12 @@ def _check_tables(tree: ast.Module, opts: dict) -> Iterator[Hit]:
             if sa is None or sa[0] is None:
                 continue
             col, fk = sa
-            if _sa_indexed(arg) or col in covered:
+            if _sa_indexed(arg) or col in covered or col == "id":
                 continue
-            if fk or _lookup_name(col, opts):
-                reason = "is a foreign key" if fk else "is a lookup column"
+            # Core tables also describe system catalogs and reflected schemas: only foreign keys count.
+            if fk:
                 yield Hit(arg.lineno, end_line=arg.end_lineno,
-                          message=f"Column `{col}` of table `{table}` {reason} but has no index")
+                          message=f"Column `{col}` of table `{table}` is a foreign key but has no index")
 
 
 def _module_cover(tree: ast.Module) -> set[str]:

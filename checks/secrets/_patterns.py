@@ -29,7 +29,8 @@ _NOT_SECRET_PARTS = {
     "secrets", "usage", "input", "store", "view", "form", "selector", "attr", "attribute", "column",
     "index", "lookup", "method", "parser", "handler", "callback", "cookie", "query", "route",
     "bucket", "arn", "keyring", "vault", "rotation", "hint", "mask", "masked", "encoder", "status",
-    "csrf", "csrftoken", "xsrf", "authenticity", "annotation", "annotations",
+    "csrf", "csrftoken", "xsrf", "authenticity", "annotation", "annotations", "next", "page",
+    "pagination", "continuation", "cursor", "marker", "sync", "idempotency", "verification",
 }
 
 
@@ -116,8 +117,10 @@ def looks_random(value: str, min_length: int = 8, threshold: float = 3.0) -> boo
         return False
     if not re.search(r"[A-Za-z]", v):
         return False
-    if re.match(r"(?i)^(?:[a-z][a-z0-9+.-]*://|/|\./|\.\./|~/|[a-z]:\\)", v):
-        return False  # URLs and paths
+    if re.match(r"(?i)^(?:[a-z][a-z0-9+.-]*://|/|\./|\.\./|~/|[a-z]:\\|arn:|\^)", v):
+        return False  # URLs, paths, ARNs, regexes
+    if "\\" in v or re.search(r"\[[^\]]*-[^\]]*\]|\{\d+(?:,\d*)?\}", v):
+        return False  # regular expressions, escaped text
     if re.search(r"(?i)\.(?:pem|key|crt|cer|json|ya?ml|txt|p12|pfx|jks|env|conf|cfg|ini|toml)$", v):
         return False  # file names
     if re.fullmatch(r"\d+(?:\.\d+)*[a-z]{0,2}", v, re.I):

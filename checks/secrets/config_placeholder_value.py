@@ -20,7 +20,7 @@ _MARKER = re.compile(
     r")(?![A-Za-z0-9])"
 )
 _SHOUT = re.compile(r"(?<![A-Za-z0-9])(?:REPLACE[_-]?(?:WITH|ME)\w*|CHANGE[_-]?ME\w*|PLACEHOLDER\w*)(?![A-Za-z0-9])")
-_WHOLE = re.compile(r"(?i)^(?:todo|tbd|fixme|x{3,}|\*{3,}|<[^<>\s][^<>]*>)$")
+_WHOLE = re.compile(r"(?i)^(?:x{3,}|\*{3,}|<[^<>\s][^<>]*>)$")
 _EXAMPLE_HOST = re.compile(r"(?i)(?:^|[/@.\s\"'=:])(?:[\w-]+\.)*example\.(?:com|org|net)\b")
 _LINKISH = re.compile(
     r"(?i)url|uri|link|callback|redirect|host|domain|origin|endpoint|webhook|admin|issuer|audience|"
@@ -49,7 +49,7 @@ def _placeholder(key: str, value: str) -> str | None:
     m = (_SHOUT if re.search(r"\s", v) else _MARKER).search(v)
     if m:
         return m.group(0)
-    if key and _LINKISH.search(key) and _EXAMPLE_HOST.search(v):
+    if key and _LINKISH.search(key) and not re.search(r"\s", v) and _EXAMPLE_HOST.search(v):
         return v
     return None
 

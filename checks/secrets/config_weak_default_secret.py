@@ -51,7 +51,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
 def _nonempty_str(node: ast.AST | None) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
         value = node.value.decode("latin-1") if isinstance(node.value, bytes) else node.value
-        return value if value.strip() else None
+        return value if value.strip() and not value.strip().isdigit() else None
     return None
 
 
@@ -156,7 +156,7 @@ def _settings_field(stmt: ast.stmt, hit) -> Iterator[Hit]:
 
 def _go_str(node) -> str | None:
     value = go.string_value(node) if node is not None else None
-    return value if value and value.strip() else None
+    return value if value and value.strip() and not value.strip().isdigit() else None
 
 
 def _golang(f: SourceFile) -> Iterator[Hit]:

@@ -32,7 +32,7 @@ _CODE_EXT = {
 
 # key (optionally quoted), an assignment operator, and a value (quoted or bare).
 _KV = re.compile(
-    r"""(?P<key>[A-Za-z_@$][A-Za-z0-9_.\-]*)["']?\]?\s*
+    r"""(?<![\w:./$@])(?P<key>[A-Za-z_@$][A-Za-z0-9_.\-]*)["']?\]?\s*
         (?:
             :\s*[A-Za-z_][\w.\[\], |]*?\s*=(?![=>~])      # typed: key: str = ...
           | \s(?:string|String|str)\s*=(?![=>~])          # Go: var key string = ...

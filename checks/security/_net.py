@@ -117,10 +117,7 @@ def is_constant(node: ast.AST | None, scopes: Scopes | None = None, depth: int =
         return all(is_constant(v, scopes, depth + 1, safe_call) for v in node.values)
     if isinstance(node, ast.FormattedValue):
         return is_constant(node.value, scopes, depth + 1, safe_call)
-    if isinstance(node, ast.BinOp):
-        if isinstance(node.op, ast.Mod):  # "cmd %s" % x
-            return is_constant(node.left, scopes, depth + 1, safe_call) and is_constant(
-                node.right, scopes, depth + 1, safe_call)
+    if isinstance(node, ast.BinOp):  # "a" + b, "cmd %s" % x
         return is_constant(node.left, scopes, depth + 1, safe_call) and is_constant(
             node.right, scopes, depth + 1, safe_call)
     if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
@@ -140,9 +137,6 @@ def is_constant(node: ast.AST | None, scopes: Scopes | None = None, depth: int =
         if isinstance(func, ast.Name) and func.id in ("str", "int") and len(node.args) == 1:
             return func.id == "int" or is_constant(node.args[0], scopes, depth + 1, safe_call)
         return False
-    if isinstance(node, ast.Name) and scopes is not None and node.id.isupper():
-        values = scopes.values_of(node.id, node)
-        return bool(values) and all(is_constant(v, scopes, depth + 1, safe_call) for v in values)
     if isinstance(node, ast.Name) and scopes is not None:
         values = scopes.values_of(node.id, node)
         return bool(values) and all(is_constant(v, scopes, depth + 1, safe_call) for v in values)
@@ -173,6 +167,7 @@ def is_route_handler(func: ast.AST) -> bool:
     return False
 
 
+_WEBHOOK_ATTR = re.compile(r"(?i)^_*(webhook|callback|notify|notification)_?(url|uri|endpoint)s?$")
 _SETTINGS_HEADS = {"settings", "config", "conf", "cfg", "CONFIG", "SETTINGS", "app_config", "configuration"}
 _CONFIG_KEY = re.compile(r"(?i)(url|uri|endpoint|host|base|webhook|callback|server|api|address|addr)")
 
@@ -211,6 +206,8 @@ def describe_source(node: ast.AST | None, imports: dict[str, str], scopes: Scope
                 return "the incoming request"
             if isinstance(node, ast.Subscript) and len(parts) > idx + 1:
                 return "the incoming request"
+        if isinstance(node, ast.Attribute) and _WEBHOOK_ATTR.search(node.attr):
+            return f"the configurable `{name}`"
         if isinstance(node, ast.Attribute):
             heads = set(parts[:-1])
             if (heads & _SETTINGS_HEADS or any(p.endswith(("settings", "config", "_cfg", "_conf")) for p in parts[:-1])) \

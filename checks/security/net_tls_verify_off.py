@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from bot.models import Hit
 from checks.lang import golang as go
 from checks.lang.python import call_name, dotted, kwarg, parents, qualname
+from checks.security._net import go_local_name
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
 
@@ -109,6 +110,11 @@ def _python(f: SourceFile) -> Iterator[Hit]:
                 if _cert_none(reqs, imports):
                     yield Hit(node.lineno, end_line=node.end_lineno,
                               message=f"`{dotted(node.func)}(..., cert_reqs=CERT_NONE)` skips certificate checks")
+        elif isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values):
+                if isinstance(key, ast.Constant) and key.value == "cert_reqs" and _cert_none(value, imports) and \
+                        not _conditional_on_config(node, parent):
+                    yield Hit(value.lineno, message="`\"cert_reqs\": ssl.CERT_NONE` accepts any certificate")
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             value = node.value
@@ -127,13 +133,23 @@ def _python(f: SourceFile) -> Iterator[Hit]:
                                                    "for the whole process")
 
 
+def _tls_literal(node, tls_name: str | None) -> bool:
+    """The keyed element sits in a `tls.Config{...}` literal (not e.g. websocket.AcceptOptions)."""
+    for anc in go.ancestors(node):
+        if anc.type == "composite_literal":
+            typ = go.text(anc.child_by_field_name("type"))
+            return bool(tls_name) and re.search(rf"(^|[\]*&\s]){re.escape(tls_name or '')}\.Config$", typ) is not None
+    return False
+
+
 def _go(f: SourceFile) -> Iterator[Hit]:
     root = f.go
+    tls_name = go_local_name(root, "crypto/tls")
     for node in go.walk(root, "keyed_element", "assignment_statement"):
         if node.type == "keyed_element":
             kids = [c for c in node.named_children if c.type != "comment"]
             if len(kids) >= 2 and go.text(kids[0]).strip() == "InsecureSkipVerify" and \
-                    go.text(kids[-1]).strip() == "true":
+                    go.text(kids[-1]).strip() == "true" and _tls_literal(node, tls_name):
                 yield Hit(go.line(node), message="`InsecureSkipVerify: true` disables TLS certificate and host "
                                                  "name verification")
         else:
@@ -143,6 +159,7 @@ def _go(f: SourceFile) -> Iterator[Hit]:
                 continue
             lefts, rights = left.named_children, right.named_children
             for lhs, rhs in zip(lefts, rights):
-                if go.text(lhs).endswith(".InsecureSkipVerify") and go.text(rhs).strip() == "true":
+                if go.text(lhs).endswith(".InsecureSkipVerify") and go.text(rhs).strip() == "true" and \
+                        (tls_name or "tls" in go.text(lhs).lower()):
                     yield Hit(go.line(node), message=f"`{go.text(lhs)} = true` disables TLS certificate "
                                                      "verification")

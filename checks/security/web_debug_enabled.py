@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import ast
-import posixpath
 import re
 from collections.abc import Iterator
 
@@ -12,7 +11,7 @@ from checks.lang.python import call_name, dotted, kwarg
 from checks.lang.yamlast import YList, YMap
 from checks.registry import Context, Example, rule
 from checks.security import _net
-from checks.source import SourceFile
+from checks.source import ParseError, SourceFile
 
 _NON_PROD_TOKENS = {"dev", "develop", "development", "local", "test", "tests", "testing", "ci", "debug",
                     "example", "examples", "sample", "samples", "template", "tpl", "dist", "override", "e2e", "sandbox",
@@ -70,8 +69,7 @@ def _non_prod_name(path: str) -> bool:
     parts = path.lower().split("/")
     stem = parts[-1]
     tokens = set(re.split(r"[._-]", stem))
-    for d in parts[:-1]:
-        tokens |= {d} if d in ("dev", "local", "development", "examples", "example", "docs", "samples") else set()
+    tokens |= set(parts[:-1])
     return bool(tokens & _NON_PROD_TOKENS)
 
 
@@ -233,7 +231,12 @@ def _env_lines(f: SourceFile) -> Iterator[Hit]:
 def _yaml(f: SourceFile) -> Iterator[Hit]:
     if not any(k in f.text for k in _ENV_DEBUG):
         return
-    for doc in f.yaml_docs:
+    try:
+        docs = f.yaml_docs
+    except ParseError:  # Helm templates and other non-YAML: fall back to the line forms
+        yield from _env_lines(f)
+        return
+    for doc in docs:
         yield from _walk_yaml(doc)
 
 

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from bot.models import Hit
-from checks.lang.yamlast import YList, YMap
+from checks.lang.yamlast import YMap
 from checks.registry import Context, Example, rule
-from checks.source import SourceFile
+from checks.source import ParseError, SourceFile
 
 _HSTS = re.compile(r"""^\s*(add_header|more_set_headers|proxy_set_header_never)\s+["']?\s*Strict-Transport-Security""",
                    re.I)
@@ -16,6 +16,7 @@ _HSTS_COMMENTED = re.compile(r"""^\s*#+\s*(add_header|more_set_headers)\s+["']?\
 _TLS = re.compile(r"^\s*(listen\s+[^;]*\b(ssl|quic)\b|ssl_certificate\s|ssl\s+on\s*;)", re.I)
 _ADD_HEADER = re.compile(r"^\s*add_header\s", re.I)
 _INCLUDE = re.compile(r"^\s*include\s+([^;]+);", re.I)
+_HSTS_OFF = re.compile(r"""^\s*["']?[\w.-]*ingress\.kubernetes\.io/hsts["']?\s*:\s*["']?false["']?\s*(#.*)?$""", re.I)
 _HSTS_INCLUDE = re.compile(r"(?i)(ssl|tls|hsts|security|secure|headers?)[^/]*$")
 
 
@@ -51,10 +52,17 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     if "nginx" in f.kinds:
         yield from nginx_hits(f.text, 0)
     elif "yaml" in f.kinds:
-        low = f.text.lower()
-        if "hsts" not in low and "server" not in low:
+        if "hsts" not in f.text.lower() and not re.search(r"server\s*\{", f.text):
             return
-        for doc in f.yaml_docs:
+        try:
+            docs = f.yaml_docs
+        except ParseError:  # Helm templates: look for the annotation line itself
+            for number, line in enumerate(f.lines, start=1):
+                if _HSTS_OFF.match(line):
+                    yield Hit(number, message="Ingress annotation `nginx.ingress.kubernetes.io/hsts: \"false\"` "
+                                              "turns HSTS off")
+            return
+        for doc in docs:
             if isinstance(doc, YMap):
                 yield from _k8s(f, doc)
 

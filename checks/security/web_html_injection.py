@@ -135,21 +135,54 @@ def _python(f: SourceFile) -> Iterator[Hit]:
     parent_of = {c: p for p in ast.walk(tree) for c in ast.iter_child_nodes(p)}
     flask = any(v.startswith(("flask", "quart")) for v in imports.values())
     reported: set[int] = set()
+    # Names whose every assignment in the module is constant-ish or escaped are safe to interpolate.
+    values: dict[str, list[ast.expr | None]] = {}
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Assign):
+            for t in n.targets:
+                if isinstance(t, ast.Name):
+                    values.setdefault(t.id, []).append(n.value)
+        elif isinstance(n, (ast.AugAssign, ast.AnnAssign)) and isinstance(n.target, ast.Name):
+            values.setdefault(n.target.id, []).append(n.value)
+        elif isinstance(n, (ast.For, ast.comprehension)) and isinstance(n.target, ast.Name):
+            values.setdefault(n.target.id, []).append(None)
+        elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for p in _web.py_param_names(n):
+                values.setdefault(p, []).append(None)
+    safe = frozenset(k for k, vs in values.items() if vs and all(_constantish(v, imports) for v in vs))
     for node in ast.walk(tree):
         if not isinstance(node, (ast.JoinedStr, ast.BinOp, ast.Call)):
             continue
-        unsafe = _py_unsafe_html(node, imports)
+        unsafe = _py_unsafe_html(node, imports, safe)
         if unsafe is None:
             continue
-        if isinstance(parent_of.get(node), ast.BinOp) and _py_unsafe_html(parent_of[node], imports) is not None:
+        if isinstance(parent_of.get(node), ast.BinOp) and _py_unsafe_html(parent_of[node], imports, safe) is not None:
             continue  # report the outermost expression once
         if _py_reaches_sink(node, parent_of, imports, flask) and node.lineno not in reported:
             reported.add(node.lineno)
             yield Hit(node.lineno, message=f"HTML is built with `{unsafe}` interpolated without escaping")
 
 
-def _py_safe_value(v: ast.expr, imports: dict[str, str]) -> bool:
+def _constantish(v: ast.expr | None, imports: dict[str, str]) -> bool:
+    """Literals, and f-strings/attribute chains made of constants (`HTTPStatus.NOT_FOUND.phrase`)."""
+    if v is None:
+        return False
     if isinstance(v, ast.Constant):
+        return True
+    if isinstance(v, ast.JoinedStr):
+        return all(isinstance(x, ast.Constant) or (isinstance(x, ast.FormattedValue) and
+                                                   _constantish(x.value, imports)) for x in v.values)
+    if isinstance(v, ast.Attribute):
+        return any(seg.isupper() and len(seg) > 1 for seg in (dotted(v) or "").split("."))
+    if isinstance(v, ast.Call):
+        return bool(_ESCAPE_FN.search(call_name(v, imports)))
+    return False
+
+
+def _py_safe_value(v: ast.expr, imports: dict[str, str], safe: frozenset[str] = frozenset()) -> bool:
+    if isinstance(v, ast.Name) and v.id in safe:
+        return True
+    if isinstance(v, ast.Constant) or _constantish(v, imports):
         return True
     if isinstance(v, ast.Call):
         return bool(_ESCAPE_FN.search(call_name(v, imports)))
@@ -158,7 +191,7 @@ def _py_safe_value(v: ast.expr, imports: dict[str, str]) -> bool:
     return False
 
 
-def _py_unsafe_html(node: ast.AST, imports: dict[str, str]) -> str | None:
+def _py_unsafe_html(node: ast.AST, imports: dict[str, str], safe: frozenset[str] = frozenset()) -> str | None:
     """The first unescaped value interpolated into an HTML-looking string expression, else None."""
     if isinstance(node, ast.JoinedStr):
         literal = "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
@@ -169,7 +202,7 @@ def _py_unsafe_html(node: ast.AST, imports: dict[str, str]) -> str | None:
                 spec = ast.unparse(v.format_spec) if v.format_spec is not None else ""
                 if re.search(r"[dfeg%]'?\)?$", spec.strip("f'\"")):
                     continue
-                if not _py_safe_value(v.value, imports):
+                if not _py_safe_value(v.value, imports, safe):
                     return ast.unparse(v.value)
         return None
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and _web.const_str(node.left) is not None:
@@ -179,7 +212,7 @@ def _py_unsafe_html(node: ast.AST, imports: dict[str, str]) -> str | None:
         if isinstance(node.right, ast.Dict):
             values = list(node.right.values)
         for v in values:
-            if not _py_safe_value(v, imports):
+            if not _py_safe_value(v, imports, safe):
                 return ast.unparse(v)
         return None
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
@@ -188,12 +221,12 @@ def _py_unsafe_html(node: ast.AST, imports: dict[str, str]) -> str | None:
             return None
         for p in parts:
             if isinstance(p, ast.JoinedStr):
-                inner = _py_unsafe_html(p, imports) if _TAG.search(ast.unparse(p)) else \
+                inner = _py_unsafe_html(p, imports, safe) if _TAG.search(ast.unparse(p)) else \
                     next((ast.unparse(v.value) for v in p.values if isinstance(v, ast.FormattedValue)
-                          and not _py_safe_value(v.value, imports)), None)
+                          and not _py_safe_value(v.value, imports, safe)), None)
                 if inner:
                     return inner
-            elif not _py_safe_value(p, imports) and not isinstance(p, ast.BinOp):
+            elif not _py_safe_value(p, imports, safe) and not isinstance(p, ast.BinOp):
                 return ast.unparse(p)
         return None
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
@@ -201,7 +234,7 @@ def _py_unsafe_html(node: ast.AST, imports: dict[str, str]) -> str | None:
         if tmpl is None or not _TAG.search(tmpl):
             return None
         for v in [*node.args, *(k.value for k in node.keywords)]:
-            if not _py_safe_value(v, imports):
+            if not _py_safe_value(v, imports, safe):
                 return ast.unparse(v)
     return None
 
@@ -385,11 +418,20 @@ def _split_top(s: str, sep: str) -> list[str]:
     return parts
 
 
-def _js_safe(rhs: str, consts: set[str]) -> bool:
+def _js_safe(rhs: str, consts: set[str], depth: int = 0) -> bool:
+    if depth > 4:
+        return False
     for part in _split_top(rhs, "+"):
         p = part.strip()
         if not p:
             continue
+        if p.startswith("(") and p.endswith(")"):
+            p = p[1:-1].strip()
+        branches = _split_top(p, "?")
+        if len(branches) == 2:  # cond ? a : b -- both results must be safe
+            if all(_js_safe(b, consts, depth + 1) for b in _split_top(branches[1], ":")):
+                continue
+            return False
         if re.fullmatch(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"", p, re.S):
             continue
         if p.startswith("`") and p.endswith("`"):

@@ -111,14 +111,11 @@ def _call(f: SourceFile, call: ast.Call, imports: dict[str, str], html_file: boo
         if not call.args:
             return
         arg = call.args[0]
-        if _safe_arg(arg, imports) or not _untrusted(arg, imports):
-            return
         fn = next((d for d in _web.enclosing_defs(call, parent_of)
                    if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
-        if fn is not None and not isinstance(arg, (ast.JoinedStr, ast.BinOp, ast.Call)) and any(
-                isinstance(c, ast.Call) and _SAFE_INNER.search(call_name(c, imports).rsplit(".", 1)[-1])
-                for c in ast.walk(fn)):
-            return  # the function escapes/sanitizes its input before marking it safe
+        cleaned = _cleaned_names(fn, imports) if fn is not None else set()
+        if _safe_arg(arg, imports) or not _untrusted(arg, imports, cleaned):
+            return
         yield Hit(call.lineno, message=f"`{short}(...)` marks a non-literal value as safe HTML, bypassing "
                                        "auto-escaping")
 
@@ -143,22 +140,67 @@ def _safe_arg(arg: ast.expr, imports: dict[str, str]) -> bool:
 
 
 _USERISH = re.compile(r"(?i)(^|[._\[\'\"])(request|req|form|args|params|query|input|user_input|body|bio|comment|"
-                      r"comments|description|content|message|msg|text|title|name|username|user|profile|post|"
-                      r"review|note|notes|subject|search|q|payload|data|value)s?($|[._\]\'\"])")
+                      r"comments|description|content|message|msg|text|title|username|user|profile|post|"
+                      r"review|note|notes|subject|search|q|payload)s?($|[._\]\'\"])")
+_SAFE_SOURCE = re.compile(r"(?i)escape|sanitize|clean|bleach|format_html|^_$|gettext|^reverse$|^static$|^len$|^int$|"
+                          r"json_script|urlencode|quote")
 
 
-def _untrusted(arg: ast.expr, imports: dict[str, str]) -> bool:
-    """String building with non-literals, or a value whose name says it came from a user."""
-    if isinstance(arg, (ast.JoinedStr, ast.BinOp)):
-        return True
+def _cleaned_names(fn: ast.AST, imports: dict[str, str]) -> set[str]:
+    """Names the function assigns from escaping/sanitizing calls or literals."""
+    out: set[str] = set()
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            v = node.value
+            if is_constant_expr(v) or (isinstance(v, ast.Call) and
+                                       _SAFE_SOURCE.search(call_name(v, imports).rsplit(".", 1)[-1])):
+                out.add(node.targets[0].id)
+    return out
+
+
+def _root(node: ast.expr) -> str | None:
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _part_unsafe(part: ast.expr, imports: dict[str, str], cleaned: set[str]) -> bool:
+    if is_constant_expr(part):
+        return False
+    if isinstance(part, ast.Call):
+        short = call_name(part, imports).rsplit(".", 1)[-1]
+        if _SAFE_INNER.search(short) or _SAFE_SOURCE.search(short):
+            return False
+        if isinstance(part.func, ast.Attribute) and part.func.attr == "join":
+            return False
+    root = _root(part)
+    if root is not None and root in cleaned:
+        return False
+    return True
+
+
+def _untrusted(arg: ast.expr, imports: dict[str, str], cleaned: set[str]) -> bool:
+    """String building with unescaped values, or a value whose name says it came from a user."""
+    if isinstance(arg, ast.JoinedStr):
+        return any(_part_unsafe(v.value, imports, cleaned) for v in arg.values if isinstance(v, ast.FormattedValue))
+    if isinstance(arg, ast.BinOp):
+        if isinstance(arg.op, ast.Mod):
+            right = arg.right.elts if isinstance(arg.right, ast.Tuple) else [arg.right]
+            return any(_part_unsafe(p, imports, cleaned) for p in right)
+        return any(_part_unsafe(p, imports, cleaned) for p in (arg.left, arg.right)
+                   if not isinstance(p, (ast.BinOp, ast.JoinedStr))) or \
+            any(_untrusted(p, imports, cleaned) for p in (arg.left, arg.right) if isinstance(p, (ast.BinOp, ast.JoinedStr)))
     if isinstance(arg, ast.Call):
         if isinstance(arg.func, ast.Attribute) and arg.func.attr == "format" and \
                 isinstance(arg.func.value, ast.Constant):
-            return True
+            return any(_part_unsafe(p, imports, cleaned) for p in [*arg.args, *(k.value for k in arg.keywords)])
         if isinstance(arg.func, ast.Attribute) and arg.func.attr == "replace":
-            return _untrusted(arg.func.value, imports)
+            return _untrusted(arg.func.value, imports, cleaned) or \
+                any(_untrusted(a, imports, cleaned) for a in arg.args)
         return (dotted(arg.func) or "").startswith(("request.", "req."))
     if isinstance(arg, (ast.Name, ast.Attribute, ast.Subscript)):
+        if _root(arg) in cleaned:
+            return False
         return bool(_USERISH.search(ast.unparse(arg)))
     return False
 

@@ -144,3 +144,23 @@ def test_findings_about_missing_things_belong_to_a_change_that_deletes_inside_th
     forge = LocalGitForge(repo.path, base="main")
     review = asyncio.run(review_job(forge, forge.job(), Config(), rules))
     assert flagged(review) == {("svc.txt", 1)}  # line 1 is unchanged, but the change removed GUARD
+
+
+def test_removing_a_security_setting_reports_the_container_it_left_incomplete(tmp_path: Path) -> None:
+    from checks import all_rules
+
+    manifest = (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n"
+        "  automountServiceAccountToken: false\n  containers:\n    - name: web\n      image: nginx:1.27\n"
+        "      securityContext:\n        runAsNonRoot: true\n        allowPrivilegeEscalation: false\n"
+        "        readOnlyRootFilesystem: true\n        capabilities:\n          drop: [ALL]\n"
+    )
+    r = GitRepo(tmp_path / "k8s")
+    r.commit("base", **{"pod.yaml": manifest})
+    r.branch("feature")
+    r.commit("loosen", **{"pod.yaml": manifest.replace("        allowPrivilegeEscalation: false\n", "")})
+    forge = LocalGitForge(r.path, base="main")
+    rules = {k: v for k, v in all_rules().items() if k == "k8s.security-context"}
+    review = asyncio.run(review_job(forge, forge.job(), Config(), rules))
+    assert [(f.rule, f.line) for f in review.findings] == [("k8s.security-context", 9)]
+    assert "allowPrivilegeEscalation" in review.findings[0].message

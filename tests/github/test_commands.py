@@ -6,6 +6,8 @@ import pytest
 from bot.state import decode_state
 from tests.github.helpers import REPO, ROOT_DOCKERFILE, comment_payload, pr_payload, rerun_payload
 
+pytestmark = pytest.mark.slow  # real servers on loopback
+
 
 async def _reviewed_pr(fake, service, **kw):
     pr = fake.add_pr(REPO, 2, base={}, head={"Dockerfile": ROOT_DOCKERFILE}, **kw)

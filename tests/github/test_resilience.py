@@ -1,7 +1,11 @@
 """GitHub misbehaving: 502s, secondary rate limits, expired tokens, slow answers. The review still lands."""
 from __future__ import annotations
 
+import pytest
+
 from tests.github.helpers import REPO, ROOT_DOCKERFILE, pr_payload
+
+pytestmark = pytest.mark.slow  # real servers on loopback
 
 
 async def _open(fake, service):

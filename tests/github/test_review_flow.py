@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from bot.state import decode_state, inline_fingerprint
 from tests.github.helpers import REPO, ROOT_DOCKERFILE, SAFE_DOCKERFILE, pr_payload
+
+pytestmark = pytest.mark.slow  # real servers on loopback
 
 
 def _state(fake, number):

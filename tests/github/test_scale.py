@@ -1,8 +1,12 @@
 """Big pull requests: annotation batching, the inline cap, files pagination, batched text reads."""
 from __future__ import annotations
 
+import pytest
+
 from bot.state import decode_state
 from tests.github.helpers import REPO, ROOT_DOCKERFILE, pr_payload
+
+pytestmark = pytest.mark.slow  # real servers on loopback
 
 
 async def test_120_findings_batch_annotations_and_cap_inline_comments(fake_github, service):

@@ -56,6 +56,7 @@ def test_key_from_a_file_and_ghes_urls(tmp_path, app_keys):
     assert Settings.from_env(_env(tmp_path, app_keys[0])).graphql_url == "https://api.github.com/graphql"
 
 
+@pytest.mark.slow
 async def test_an_accepted_delivery_survives_a_restart(aiohttp_client, fake_github, app_keys, tmp_path):
     settings = make_settings(tmp_path, fake_github, app_keys[0])
     pr = fake_github.add_pr(REPO, 2, base={}, head={"Dockerfile": ROOT_DOCKERFILE})

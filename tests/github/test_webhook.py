@@ -9,6 +9,8 @@ from bot.service.signature import sign
 from tests.github import contract
 from tests.github.helpers import REPO, ROOT_DOCKERFILE, SECRET, delivery_headers, pr_payload
 
+pytestmark = pytest.mark.slow  # real servers on loopback
+
 
 async def _post(service, event, body, **kw):
     return await service.client.post("/webhooks/github", data=body, headers=delivery_headers(event, body, **kw))

@@ -100,3 +100,39 @@ MORE = [
 def test_more_forms(rule_id: str, path: str, text: str, should_flag: bool) -> None:
     flagged = run_on_text(RULES[rule_id], path, text)
     assert bool(flagged) == should_flag, (rule_id, path, flagged)
+
+
+TEMPLATES = [
+    ("web.hsts-missing", "chart/templates/ingress.yaml",
+     "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: {{ .Release.Name }}\n  annotations:\n"
+     "    {{- if .Values.x }}\n    nginx.ingress.kubernetes.io/hsts: \"false\"\n    {{- end }}\n", {7}),
+    ("web.debug-enabled", "chart/templates/cm.yaml",
+     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  {{- if .Values.x }}\n"
+     "  GIN_MODE: debug\n  {{- end }}\n", {7}),
+    ("web.debug-enabled", "chart/templates/cm.yaml",
+     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  GIN_MODE: {{ .Values.ginMode }}\n",
+     set()),
+]
+
+
+@pytest.mark.parametrize("rule_id,path,text,lines", TEMPLATES)
+def test_unparseable_templates(rule_id: str, path: str, text: str, lines: set[int]) -> None:
+    assert run_on_text(RULES[rule_id], path, text) == lines
+
+
+def test_websocket_accept_options_are_not_tls() -> None:
+    text = ('package rt\n\nimport (\n\t"net/http"\n\n\t"nhooyr.io/websocket"\n)\n\n'
+            'func H(w http.ResponseWriter, r *http.Request) {\n'
+            '\t_, _ = websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})\n}\n')
+    assert run_on_text(RULES["net.tls-verify-off"], "internal/rt/ws.go", text) == set()
+
+
+def test_tls_config_in_slice_of_structs() -> None:
+    text = ('package c\n\nimport stdtls "crypto/tls"\n\nvar cfgs = []*stdtls.Config{\n'
+            '\t{InsecureSkipVerify: true},\n}\n')
+    assert run_on_text(RULES["net.tls-verify-off"], "internal/c/c.go", text) == {6}
+
+
+def test_websocket_client_sslopt() -> None:
+    text = 'import ssl\nimport websocket\n\nws = websocket.create_connection(\n    "wss://x",\n    sslopt={"cert_reqs": ssl.CERT_NONE},\n)\n'
+    assert run_on_text(RULES["net.tls-verify-off"], "app/ws.py", text) == {6}

@@ -1,0 +1,3 @@
+"""Shared pytest settings: fixture trees are data for the rules, never test modules."""
+
+collect_ignore_glob = ["fixtures/*", "contracts/*"]
