@@ -9,9 +9,11 @@ from aiohttp import web
 
 from bot.forges.github.app import GitHubApp
 from bot.forges.github.http import HttpPolicy
+from bot.forges.gitlab.instance import GitLabInstance
 from bot.service.metrics import Metrics
 from bot.service.settings import Settings, SettingsError
 from bot.service.sqlite_queue import SQLiteQueue
+from bot.service.gitlab_webhook import gitlab_webhook
 from bot.service.webhook import github_webhook
 from bot.service.worker import WorkerPool
 
@@ -25,10 +27,13 @@ class Runtime:
     github: GitHubApp
     pool: WorkerPool
     metrics: Metrics
+    gitlab: GitLabInstance | None = None  # set when READINESS_GITLAB_* configure it
 
     async def close(self) -> None:
         await self.pool.stop()
         await self.github.close()
+        if self.gitlab is not None:
+            await self.gitlab.close()
         await self.queue.close()
 
 
@@ -44,9 +49,11 @@ def build_runtime(settings: Settings | None = None, *, policy: HttpPolicy | None
     policy = policy or HttpPolicy(timeout=settings.http_timeout, backoff=settings.http_backoff)
     github = GitHubApp(settings.app_id, settings.private_key, api_url=settings.api_url, policy=policy,
                        on_request=metrics.github_request)
+    gitlab = GitLabInstance(settings.gitlab.url, settings.gitlab.token, policy=policy) if settings.gitlab else None
     pool = WorkerPool(queue, github, size=settings.workers, poll_interval=settings.poll_interval,
-                      lease_seconds=settings.lease_seconds, max_attempts=settings.max_attempts, metrics=metrics)
-    return Runtime(settings, queue, github, pool, metrics)
+                      lease_seconds=settings.lease_seconds, max_attempts=settings.max_attempts, metrics=metrics,
+                      gitlab=gitlab)
+    return Runtime(settings, queue, github, pool, metrics, gitlab)
 
 
 async def healthz(_request: web.Request) -> web.Response:
@@ -80,6 +87,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app[RUNTIME] = runtime
     app[_WORKERS_ON] = start_workers
     app.router.add_post("/webhooks/github", github_webhook)
+    if runtime.settings.gitlab is not None and runtime.settings.gitlab.webhook_secret:
+        app.router.add_post("/webhooks/gitlab", gitlab_webhook)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)

@@ -23,17 +23,19 @@ def refusal(user: str) -> str:
             f"can run `/readiness recheck`.")
 
 
-async def run_task(github: GitHubApp, task: Task, *, cache=None, final: bool = True) -> str:
+async def run_task(github: GitHubApp, task: Task, *, cache=None, final: bool = True, gitlab=None) -> str:
     """Run one task to the end; returns its outcome. Exceptions close the check run, then propagate."""
     job = task.job
-    forge = github.forge(job)
+    if job.forge == "gitlab" and gitlab is None:
+        raise RuntimeError("a GitLab task but GitLab is not configured (READINESS_GITLAB_*)")
+    forge = (gitlab if job.forge == "gitlab" else github).forge(job)
     try:
         if task.kind == "help":
-            await forge.comment(HELP_TEXT)
+            await forge.comment(getattr(forge, "help_text", HELP_TEXT))
             return "help"
         if task.kind == "recheck":
             if not await forge.may_recheck(job.requested_by, task.author):
-                await forge.comment(refusal(job.requested_by))
+                await forge.comment(getattr(forge, "refusal", refusal)(job.requested_by))
                 return "refused"
             if task.comment_id:
                 await forge.react(task.comment_id, "eyes")
@@ -60,9 +62,11 @@ async def run_task(github: GitHubApp, task: Task, *, cache=None, final: bool = T
 
 class WorkerPool:
     def __init__(self, queue: JobQueue, github: GitHubApp, *, size: int = 4, poll_interval: float = 1.0,
-                 lease_seconds: float = 300.0, max_attempts: int = 5, metrics: Metrics | None = None):
+                 lease_seconds: float = 300.0, max_attempts: int = 5, metrics: Metrics | None = None,
+                 gitlab=None):
         self.queue = queue
         self.github = github
+        self.gitlab = gitlab  # GitLabInstance for jobs with forge == "gitlab"
         self.size = size
         self.poll_interval = poll_interval
         self.lease_seconds = lease_seconds
@@ -120,7 +124,7 @@ class WorkerPool:
         started = time.monotonic()
         try:
             outcome = await run_task(self.github, task, cache=self.cache,
-                                     final=lease.attempts >= self.max_attempts)
+                                     final=lease.attempts >= self.max_attempts, gitlab=self.gitlab)
         except asyncio.CancelledError:
             renewer.cancel()
             with contextlib.suppress(Exception):

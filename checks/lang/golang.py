@@ -106,5 +106,12 @@ def composite_fields(lit: Node) -> dict[str, Node]:
             continue
         kids = [c for c in elem.named_children if c.type != "comment"]
         if len(kids) >= 2:
-            out[text(kids[0]).strip()] = kids[-1]
+            out[text(kids[0]).strip()] = _unwrap(kids[-1])
     return out
+
+
+def _unwrap(node: Node) -> Node:
+    # tree-sitter-go wraps keyed values in `literal_element`; rules want the expression itself
+    while node.type == "literal_element" and node.named_children:
+        node = node.named_children[0]
+    return node

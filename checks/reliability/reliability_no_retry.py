@@ -142,6 +142,12 @@ def _outbound(call: ast.Call, imports: dict[str, str], clients: dict[str, str], 
             if method in ("close", "with_options", "copy", "quit", "login", "starttls", "ehlo"):
                 return None
             return provider
+    # Chained constructor: SendGridAPIClient(key).send(message)
+    if isinstance(func.value, ast.Call):
+        ctor = qualname(func.value.func, imports) or ""
+        if ctor in _CLIENTS and method not in ("close", "with_options", "quit", "login", "starttls", "ehlo"):
+            if _CLIENTS[ctor] != "SMTP" or method in _SMTP_SEND:
+                return _CLIENTS[ctor]
     # Module-level SDK calls.
     top = q.split(".")[0]
     if top in _SDK_MODULES and q.count(".") >= 2:

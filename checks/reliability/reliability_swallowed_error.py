@@ -150,10 +150,9 @@ def _pair_call(call: go.Node, imports: dict[str, str]) -> str | None:
     if name in _GO_PAIR.get(path, ()):
         return f"{path.rsplit('/', 1)[-1]}.{name}"
     fn = call.child_by_field_name("function")
-    if fn is not None and fn.type == "selector_expression" and name == "Do":
-        operand = go.text(fn.child_by_field_name("operand"))
-        if re.search(r"([Cc]lient|http\.DefaultClient)$", operand):
-            return f"{operand}.Do"
+    if fn is not None and fn.type == "selector_expression" and name == "Do" and len(go.call_args(call)) == 1 \
+            and "net/http" in imports.values():
+        return f"{go.text(fn.child_by_field_name('operand'))}.Do"
     return None
 
 
@@ -206,7 +205,7 @@ def _go_hits(f: SourceFile) -> Iterator[Hit]:
                 if what:
                     yield Hit(go.line(node), message=f"The error returned by `{what}(...)` is discarded with `_`")
             continue
-        if len(lhs) >= 2 and len(rhs) == 1 and rhs[0].type == "call_expression":
+        if len(lhs) == 2 and len(rhs) == 1 and rhs[0].type == "call_expression":
             what = _pair_call(rhs[0], imports)
             if what and what.endswith("ReadAll") and _in_status_error_branch(node):
                 continue  # best-effort read of an error response body for the error message
