@@ -68,6 +68,8 @@ def analyze_file(source: SourceFile, rules: Mapping[str, Rule], config: Config,
             continue
         if source.is_test and not rule.include_tests:
             continue
+        if rule.prefilter and not any(s in source.text for s in rule.prefilter):
+            continue
         ctx = Context(options={**rule.options, **settings.options}, repo=repo if rule.repo_kinds else None)
         try:
             hits = list(rule.check(source, ctx))

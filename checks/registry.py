@@ -66,6 +66,9 @@ class Rule:
     file_level: bool = False
     # Rules that also look at files under tests/ (most rules skip test code entirely).
     include_tests: bool = False
+    # Cheap necessary condition: the rule can only fire when the text contains one of these
+    # substrings (e.g. "pickle", "yaml"), so the engine skips parsing and walking other files.
+    prefilter: tuple[str, ...] = ()
 
 
 _RULES: dict[str, Rule] = {}
@@ -85,6 +88,7 @@ def rule(
     repo_kinds: Iterable[str] = (),
     file_level: bool = False,
     include_tests: bool = False,
+    prefilter: Iterable[str] = (),
 ) -> Callable[[CheckFn], CheckFn]:
     """Register a check function under a catalog rule id."""
     if area not in AREAS:
@@ -107,6 +111,7 @@ def rule(
             repo_kinds=frozenset(repo_kinds),
             file_level=file_level,
             include_tests=include_tests,
+            prefilter=tuple(prefilter),
         )
         return fn
 

@@ -1,6 +1,7 @@
 """Go parsing with tree-sitter, and small helpers for walking the syntax tree."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -77,8 +78,12 @@ def imports(root: Node) -> dict[str, str]:
         name = text(name_node) if name_node is not None else path.rsplit("/", 1)[-1]
         if name in ("_", "."):
             continue
-        if name.startswith("v") and name[1:].isdigit() and "/" in path:  # module/v2 -> module
-            name = path.rsplit("/", 2)[-2]
+        if name_node is None:
+            if name.startswith("v") and name[1:].isdigit() and "/" in path:  # module/v2 -> module
+                name = path.rsplit("/", 2)[-2]
+            name = re.sub(r"\.v\d+$", "", name)  # gopkg.in/yaml.v3 -> yaml
+            if name.startswith("go-"):  # github.com/go-redis/redis style: go-x packages name x
+                name = name[3:]
         out[name] = path
     return out
 

@@ -32,7 +32,7 @@ _GO_TAG_NAME = re.compile(r'\b(?:env|envconfig|mapstructure|yaml|json|koanf|spli
         "source code, so anyone who reads it can forge tokens or log in.",
     fix="Read the secret without a default and refuse to start when it is missing "
         '(`secret = os.environ["JWT_SECRET"]`, or `if s == "" { log.Fatal(\"JWT_SECRET is required\") }`).',
-    kinds={"python", "go"},
+    kinds={"python", "go", "js"},
     example=Example(
         path="app/config.py",
         bad='import os\n\nJWT_SECRET = os.getenv("JWT_SECRET", "dev-secret")\n',
@@ -44,6 +44,25 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         yield from _python(f)
     elif "go" in f.kinds:
         yield from _golang(f)
+    elif "js" in f.kinds:
+        yield from _javascript(f)
+
+
+# --- JavaScript / TypeScript (no parser for TS: comments blanked, then a regex) ---------------
+
+_JS_FALLBACK = re.compile(
+    r"""process\.env(?:\.(?P<a>[A-Za-z_$][\w$]*)|\[\s*["'`](?P<b>[^"'`]+)["'`]\s*\])\s*(?:\|\||\?\?)\s*"""
+    r"""(?P<q>["'`])(?P<val>[^"'`\n]*?)(?P=q)"""
+)
+_JS_COMMENT = re.compile(r"/\*.*?\*/|(?<![:\\\w\"'])//[^\n]*", re.S)
+
+
+def _javascript(f: SourceFile) -> Iterator[Hit]:
+    text = _JS_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), f.text)
+    for m in _JS_FALLBACK.finditer(text):
+        name = m.group("a") or m.group("b")
+        if is_secret_name(name) and m.group("val").strip() and "${" not in m.group("val"):
+            yield Hit(f.line_at(m.start()), message=f"`{name}` falls back to a hardcoded literal when it is not set")
 
 
 # --- Python -----------------------------------------------------------------------------------
@@ -103,7 +122,9 @@ def _python(f: SourceFile) -> Iterator[Hit]:
                 for stmt in node.body:
                     if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
                             and dotted(stmt.targets[0]) == target and _nonempty_str(stmt.value) is not None):
-                        yield from hit(stmt, f"`{target}` is set to a hardcoded literal when it is empty")
+                        env = env_vars.get(target)
+                        what = f"`{target}` (from `{env}`)" if env else f"`{target}`"
+                        yield from hit(stmt, f"{what} is set to a hardcoded literal when it is empty")
         elif isinstance(node, ast.ClassDef) and _is_settings_class(node):
             for stmt in node.body:
                 yield from _settings_field(stmt, hit)
@@ -255,7 +276,8 @@ def _go_if(node, hit, env_vars: dict[str, str]) -> Iterator[Hit]:
         lhs = [c for c in left.named_children] if left is not None else []
         rhs = [c for c in right.named_children] if right is not None else []
         if len(lhs) == 1 and len(rhs) == 1 and go.text(lhs[0]) == target and _go_str(rhs[0]):
-            yield from hit(stmt, f"`{target}` is set to a hardcoded literal when it is empty")
+            what = f"`{target}` (from `{env}`)" if env else f"`{target}`"
+            yield from hit(stmt, f"{what} is set to a hardcoded literal when it is empty")
 
 
 def _go_field(node, hit) -> Iterator[Hit]:
