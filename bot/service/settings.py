@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.forges.github.endpoints import DEFAULT_API_URL, graphql_url, normalize_api_url
 from bot.service.gitlab_settings import GitLabSettings, gitlab_from_env
+from bot.service.tuning import tuning_from_env
 
 MAX_BODY = 25 * 1024 * 1024  # GitHub caps webhook payloads at 25 MB
 
@@ -35,6 +36,7 @@ class Settings:
     poll_interval: float = 1.0  # idle worker wake-up, seconds
     http_backoff: float = 0.5
     http_timeout: float = 30.0
+    shutdown_grace: float = 30.0  # SIGTERM: running jobs get this long to finish, then their leases return
     gitlab: GitLabSettings | None = None  # None: POST /webhooks/gitlab is not served
 
     @property
@@ -78,10 +80,12 @@ class Settings:
         if workers and (not workers.isdigit() or int(workers) < 1):
             problems.append(f"READINESS_WORKERS must be a whole number ≥ 1, not {workers!r}")
         gitlab = gitlab_from_env(env, problems)
+        tuning = tuning_from_env(env, problems)
         if problems:
             raise SettingsError(problems)
         kwargs = {"workers": int(workers)} if workers else {}
         kwargs["gitlab"] = gitlab
+        kwargs.update(tuning)
         kwargs.update(overrides)
         return cls(app_id=app_id, private_key=key, webhook_secret=secret.encode(), api_url=api_url,
                    data_dir=data_dir, **kwargs)

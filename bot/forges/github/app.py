@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from cachetools import LRUCache, TTLCache
 
-from bot.forges.github.auth import AppAuth
+from bot.forges.github.auth import AppAuth, TokenAuth
 from bot.forges.github.client import InstallationClient
 from bot.forges.github.endpoints import DEFAULT_API_URL, graphql_url, normalize_api_url
 from bot.forges.github.http import GitHubHTTP, HttpPolicy
@@ -20,10 +20,10 @@ class GitHubApp:
 
     def __init__(self, app_id: int | str, private_key: str, *, api_url: str = DEFAULT_API_URL,
                  policy: HttpPolicy | None = None, on_request: Callable[[str, int], None] | None = None,
-                 text_cache_chars: int = TEXT_CACHE_CHARS):
+                 text_cache_chars: int = TEXT_CACHE_CHARS, auth: AppAuth | TokenAuth | None = None):
         self.api_url = normalize_api_url(api_url)
         self.graphql_url = graphql_url(self.api_url)
-        self.auth = AppAuth(app_id, private_key)
+        self.auth = auth or AppAuth(app_id, private_key)
         self.http = GitHubHTTP(policy, on_request=on_request)
         self._semaphores: dict[int, asyncio.Semaphore] = {}
         # content-addressed: blob sha -> text (None for binary); never stale
@@ -31,7 +31,14 @@ class GitHubApp:
         # (repo, base sha) -> config text; a sha never changes, a branch name does (short TTL)
         self.configs: TTLCache = TTLCache(maxsize=1024, ttl=60)
 
+    @classmethod
+    def with_token(cls, token: str, **kwargs) -> GitHubApp:
+        """Token mode (GitHub Actions, a PAT): the same forge code, one fixed token, no App."""
+        return cls(0, "", auth=TokenAuth(token), **kwargs)
+
     def client(self, installation_id: int | None) -> InstallationClient:
+        if installation_id is None and isinstance(self.auth, TokenAuth):
+            installation_id = 0  # one token, one "installation"
         if installation_id is None:
             raise ValueError("a GitHub job needs an installation id")
         sem = self._semaphores.get(installation_id)

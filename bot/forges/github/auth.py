@@ -71,3 +71,23 @@ class AppAuth:
         cached = self._tokens.get(installation_id)
         if cached is not None and (token is None or cached.token == token):
             self._tokens.pop(installation_id, None)
+
+
+class TokenAuth:
+    """A plain token instead of App installation tokens: a workflow's `GITHUB_TOKEN` or a PAT.
+
+    Same interface as AppAuth, so the client, fetching and publishing code is shared. There is
+    nothing to exchange or refresh: a 401 simply fails after the client's one retry.
+    """
+
+    def __init__(self, token: str):
+        if not token.strip():
+            raise ValueError("an empty GitHub token")
+        self._token = token.strip()
+        self.exchanges = 0
+
+    async def token(self, installation_id: int, exchange: Exchange, *, refresh: bool = False) -> str:
+        return self._token
+
+    def invalidate(self, installation_id: int, token: str | None = None) -> None:
+        return None

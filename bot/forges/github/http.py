@@ -98,7 +98,9 @@ class GitHubHTTP:
 
     def _get_session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(headers={"User-Agent": self._user_agent})
+            # a session-wide bound as well as the per-request one in request()
+            self._session = aiohttp.ClientSession(headers={"User-Agent": self._user_agent},
+                                                  timeout=aiohttp.ClientTimeout(total=self.policy.timeout))
         return self._session
 
     def _backoff(self, attempt: int) -> float:
