@@ -48,6 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
                           "(`base` = the merge base; use it in CI on untrusted changes)")
     rev.add_argument("--scope", choices=SCOPES,
                      help="which findings count: added lines (default), the whole hunk, or the whole file")
+    rev.add_argument("--publish", choices=("github", "gitlab"),
+                     help="in CI: review the pull/merge request of this run through the forge's API and "
+                          "publish it there (GitHub Actions: GITHUB_TOKEN; GitLab CI: READINESS_GITLAB_TOKEN); "
+                          "-o FILE writes the report in --format too")
     output_options(rev)
 
     rules = sub.add_parser("rules", help="list the rules, or explain one")
@@ -87,6 +91,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_ERROR
     try:
+        if args.command == "review" and args.publish:
+            from bot.ci.cli import run as run_publish
+
+            return run_publish(args)
         if args.command in ("scan", "review"):
             return _run_review(args)
         if args.command == "rules":

@@ -45,8 +45,8 @@ _GENERATED = re.compile(r"(Code generated .* DO NOT EDIT|@generated|autogenerate
 
 def is_test_path(path: str) -> bool:
     parts = path.split("/")
-    if any(p in _TEST_DIRS for p in parts[:-1]):
-        return True
+    if any(p in _TEST_DIRS for p in parts[:-1]) or (len(parts) > 1 and parts[0] == "t"):
+        return True  # a top-level t/ is the test tree in Perl-style projects (celery uses it)
     return bool(_TEST_NAME.match(parts[-1]))
 
 
@@ -206,4 +206,4 @@ class SourceFile:
     def python_imports(self) -> "dict[str, str]":
         from checks.lang.python import import_map
 
-        return import_map(self.python)
+        return import_map(self.python, self.python_of(ast.Import, ast.ImportFrom))

@@ -1,7 +1,9 @@
 """The aiohttp application: routes, the runtime (queue, GitHub App, workers) and `readiness serve`."""
 from __future__ import annotations
 
+import inspect
 import logging
+import os
 import sys
 from dataclasses import dataclass
 
@@ -10,7 +12,9 @@ from aiohttp import web
 from bot.forges.github.app import GitHubApp
 from bot.forges.github.http import HttpPolicy
 from bot.forges.gitlab.instance import GitLabInstance
+from bot.service.logs import settings_secrets, setup_logging
 from bot.service.metrics import Metrics
+from bot.service.redis_queue import RedisQueue, is_redis_url
 from bot.service.settings import Settings, SettingsError
 from bot.service.sqlite_queue import SQLiteQueue
 from bot.service.gitlab_webhook import gitlab_webhook
@@ -23,14 +27,14 @@ log = logging.getLogger(__name__)
 @dataclass
 class Runtime:
     settings: Settings
-    queue: SQLiteQueue
+    queue: SQLiteQueue | RedisQueue
     github: GitHubApp
     pool: WorkerPool
     metrics: Metrics
     gitlab: GitLabInstance | None = None  # set when READINESS_GITLAB_* configure it
 
     async def close(self) -> None:
-        await self.pool.stop()
+        await self.pool.stop(self.settings.shutdown_grace)  # running reviews may finish; the rest return
         await self.github.close()
         if self.gitlab is not None:
             await self.gitlab.close()
@@ -41,14 +45,17 @@ RUNTIME = web.AppKey("readiness_runtime", Runtime)
 _WORKERS_ON = web.AppKey("readiness_workers_on", bool)
 
 
-def build_runtime(settings: Settings | None = None, *, policy: HttpPolicy | None = None) -> Runtime:
+def build_runtime(settings: Settings | None = None, *, policy: HttpPolicy | None = None,
+                  queue_url: str | None = None) -> Runtime:
     settings = settings or Settings.from_env()
     metrics = Metrics()
-    queue = SQLiteQueue(settings.queue_path, lease_seconds=settings.lease_seconds,
-                        max_attempts=settings.max_attempts, retry_base=settings.retry_base)
+    queue_kind = RedisQueue if queue_url else SQLiteQueue
+    queue = queue_kind(queue_url or settings.queue_path, lease_seconds=settings.lease_seconds,
+                       max_attempts=settings.max_attempts, retry_base=settings.retry_base)
     policy = policy or HttpPolicy(timeout=settings.http_timeout, backoff=settings.http_backoff)
     github = GitHubApp(settings.app_id, settings.private_key, api_url=settings.api_url, policy=policy,
                        on_request=metrics.github_request)
+    github.http.on_wait = metrics.rate_limit_wait
     gitlab = GitLabInstance(settings.gitlab.url, settings.gitlab.token, policy=policy) if settings.gitlab else None
     pool = WorkerPool(queue, github, size=settings.workers, poll_interval=settings.poll_interval,
                       lease_seconds=settings.lease_seconds, max_attempts=settings.max_attempts, metrics=metrics,
@@ -64,6 +71,7 @@ async def readyz(request: web.Request) -> web.Response:
     rt = request.app[RUNTIME]
     try:
         ok = rt.queue.ping()
+        ok = (await ok) if inspect.isawaitable(ok) else ok
         pending = await rt.queue.pending()
     except Exception as exc:  # a broken queue file: not ready, say why
         return web.json_response({"status": "unavailable", "queue": str(exc)}, status=503)
@@ -74,9 +82,10 @@ async def readyz(request: web.Request) -> web.Response:
 
 async def metrics(request: web.Request) -> web.Response:
     rt = request.app[RUNTIME]
-    counts = await rt.queue.counts()
-    rt.metrics.queue_pending.set(counts.get("queued", 0) + counts.get("leased", 0))
-    rt.metrics.queue_dead.set(counts.get("dead", 0))
+    try:
+        rt.metrics.queue_counts(await rt.queue.counts())
+    except Exception:  # the queue is down: still serve the process's own metrics
+        log.warning("queue counts unavailable for /metrics", exc_info=True)
     return web.Response(body=rt.metrics.render(), headers={"Content-Type": rt.metrics.content_type})
 
 
@@ -107,22 +116,28 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
 
 def load_settings() -> Settings:
     """Settings from the environment, or exit 2 with every problem listed (logging set up too)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handler = setup_logging(fmt=os.environ.get("READINESS_LOG_FORMAT", "json"),
+                            level=getattr(logging, os.environ.get("READINESS_LOG_LEVEL", "INFO").upper(), 20))
     try:
-        return Settings.from_env()
+        settings = Settings.from_env()
     except SettingsError as exc:
         print(str(exc), file=sys.stderr)
         raise SystemExit(2) from None
+    scrub = getattr(handler.formatter, "scrub", None) or handler.filters[0].scrub
+    scrub.add(*settings_secrets(settings))
+    return settings
 
 
 def serve(host: str = "0.0.0.0", port: int = 8080, queue_url: str | None = None) -> int:
     """`readiness serve`: validate the environment, then run until interrupted."""
-    if queue_url:
-        print(f"readiness serve: queue {queue_url!r} is not supported yet (embedded SQLite queue only)",
-              file=sys.stderr)
+    if queue_url and not is_redis_url(queue_url):
+        print(f"readiness serve: --queue must be a redis://HOST:PORT/DB URL, not {queue_url!r}", file=sys.stderr)
         return 2
     settings = load_settings()
-    log.info("readiness service for App %s, API %s, data in %s", settings.app_id, settings.api_url,
-             settings.data_dir)
-    web.run_app(create_app(settings), host=host, port=port, print=None)
+    log.info("readiness service for App %s, API %s, %s", settings.app_id, settings.api_url,
+             "enqueue only (workers: `readiness worker`)" if queue_url else f"data in {settings.data_dir}")
+    app = create_app(runtime=build_runtime(settings, queue_url=queue_url), start_workers=not queue_url)
+    # SIGTERM: stop accepting, let running reviews finish within the grace period, give back the rest
+    web.run_app(app, host=host, port=port, print=None, shutdown_timeout=min(settings.shutdown_grace, 60.0),
+                access_log=None)
     return 0

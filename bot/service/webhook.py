@@ -7,9 +7,11 @@ import logging
 from aiohttp import web
 
 from bot.service.events import route
+from bot.service.logs import log_context
 from bot.service.signature import verify
 
 log = logging.getLogger(__name__)
+_OUTCOME = "readiness_delivery_outcome"  # request key: an outcome the status alone does not tell
 
 
 def _answer(status: int, message: str) -> web.Response:
@@ -24,8 +26,10 @@ async def github_webhook(request: web.Request) -> web.Response:
     rt = request.app[RUNTIME]
     metrics = rt.metrics
     event = request.headers.get("X-GitHub-Event", "")
-    response = await _handle(request, rt, event)
+    with log_context(delivery_id=request.headers.get("X-GitHub-Delivery", ""), forge="github"):
+        response = await _handle(request, rt, event)
     metrics.webhooks.labels(event or "-", str(response.status)).inc()
+    metrics.delivery("github", event, response.status, request.get(_OUTCOME))
     return response
 
 
@@ -45,6 +49,9 @@ async def _handle(request: web.Request, rt, event: str) -> web.Response:
     delivery = request.headers.get("X-GitHub-Delivery", "")
     if not event or not delivery:
         return _answer(400, "missing X-GitHub-Event or X-GitHub-Delivery header")
+    if request.content_type != "application/json":
+        return _answer(415, f"Content-Type must be application/json, not {request.content_type or 'none'!r} "
+                            f"(set the App's webhook content type to application/json)")
     try:
         payload = json.loads(body)
     except ValueError:
@@ -62,6 +69,7 @@ async def _handle(request: web.Request, rt, event: str) -> web.Response:
         log.debug("delivery %s (%s): %s", delivery, event, decision.reason)
         return _answer(decision.status, decision.reason)
     if not await rt.queue.enqueue(decision.task):
+        request[_OUTCOME] = "duplicate"
         return _answer(200, "delivery already received")
     log.info("delivery %s (%s): %s for %s", delivery, event, decision.reason, decision.task.job.key)
     return _answer(202, decision.reason)

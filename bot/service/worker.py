@@ -12,6 +12,7 @@ from cachetools import LRUCache
 from bot.forges.github.app import GitHubApp
 from bot.pipeline import run_job
 from bot.render.comments import HELP_TEXT, failure_summary
+from bot.service.logs import log_context
 from bot.service.metrics import Metrics
 from bot.service.queue import JobQueue, Lease, Task
 
@@ -81,8 +82,14 @@ class WorkerPool:
         self._stopping = False
         self._tasks = [asyncio.create_task(self._loop(i), name=f"readiness-worker-{i}") for i in range(self.size)]
 
-    async def stop(self) -> None:
+    async def stop(self, grace: float = 0.0) -> None:
+        """Stop claiming; running tasks get `grace` seconds to finish, then are cancelled (leases given back)."""
         self._stopping = True
+        wakeup = getattr(self.queue, "wakeup", None)
+        if wakeup is not None:
+            wakeup.set()
+        if grace > 0 and self._tasks:
+            await asyncio.wait(self._tasks, timeout=grace)
         for t in self._tasks:
             t.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -119,6 +126,10 @@ class WorkerPool:
                 self._busy -= 1
 
     async def _handle(self, lease: Lease) -> None:
+        with log_context(lease.task.job):
+            await self._handle_task(lease)
+
+    async def _handle_task(self, lease: Lease) -> None:
         task = lease.task
         renewer = asyncio.create_task(self._renew(lease))
         started = time.monotonic()
@@ -134,9 +145,15 @@ class WorkerPool:
             log.exception("task %s (%s) failed, attempt %d", task.job.key, task.kind, lease.attempts)
             dead = await self.queue.fail(lease, f"{type(exc).__name__}: {exc}")
             self.metrics.jobs.labels(task.kind, "dead" if dead else "retry").inc()
+            if dead:
+                self.metrics.dead_letters.labels(task.kind).inc()
+                log.error("task %s (%s) dead-lettered after %d attempts: %s", task.job.key, task.kind,
+                          lease.attempts, exc)
         else:
             await self.queue.complete(lease)
             self.metrics.jobs.labels(task.kind, outcome).inc()
+            if outcome in ("passed", "failed"):
+                self.metrics.review_seconds.labels(task.job.forge).observe(time.monotonic() - started)
             log.info("task %s (%s) %s", task.job.key, task.kind, outcome)
         finally:
             renewer.cancel()
@@ -166,14 +183,22 @@ def run_worker(queue_url: str | None = None) -> int:
     """`readiness worker`: process queued reviews. The Redis/arq backend (`queue_url`) plugs in here."""
     from bot.service.app import load_settings
 
-    if queue_url:
-        log.error("queue backend %s is not available yet: only the embedded SQLite queue exists", queue_url)
-        print(f"readiness worker: queue {queue_url!r} is not supported yet (embedded SQLite queue only)",
-              file=sys.stderr)
+    from bot.service.redis_queue import is_redis_url
+
+    if queue_url and not is_redis_url(queue_url):
+        print(f"readiness worker: --queue must be a redis://HOST:PORT/DB URL, not {queue_url!r}", file=sys.stderr)
         return 2
     settings = load_settings()
     try:
-        asyncio.run(work(settings))
+        if queue_url:
+            import os
+
+            from bot.service.arq_worker import work_redis
+
+            port = os.environ.get("READINESS_METRICS_PORT", "").strip()
+            asyncio.run(work_redis(settings, queue_url, metrics_port=int(port) if port.isdigit() else None))
+        else:
+            asyncio.run(work(settings))
     except KeyboardInterrupt:
         pass
     return 0

@@ -5,14 +5,15 @@ import ast
 from collections.abc import Iterator
 
 
-def import_map(tree: ast.Module) -> dict[str, str]:
+def import_map(tree: ast.Module, nodes: "list[ast.AST] | None" = None) -> dict[str, str]:
     """Local name -> qualified name, for every import in the module (any depth).
 
     `import requests as r` gives r -> requests; `from subprocess import run as sh` gives
-    sh -> subprocess.run; `import os.path` gives os -> os.
+    sh -> subprocess.run; `import os.path` gives os -> os. `nodes`: the module's Import/ImportFrom
+    nodes in walk order (`f.python_of(ast.Import, ast.ImportFrom)`), to skip walking `tree`.
     """
     out: dict[str, str] = {}
-    for node in ast.walk(tree):
+    for node in (ast.walk(tree) if nodes is None else nodes):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:

@@ -96,13 +96,12 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     if is_vendored_or_generated(f):
         return
     if "python" in f.kinds:
-        for fn in ast.walk(f.python):
-            if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                found = _py_deepest(fn.body, 0, limit)
-                if found:
-                    depth, st = found
-                    yield Hit(st.lineno, message=f"`{type(st).__name__.lower()}` block nested {depth} levels "
-                                                 f"deep in `{fn.name}` (limit {limit})")
+        for fn in f.python_of(ast.FunctionDef, ast.AsyncFunctionDef):
+            found = _py_deepest(fn.body, 0, limit)
+            if found:
+                depth, st = found
+                yield Hit(st.lineno, message=f"`{type(st).__name__.lower()}` block nested {depth} levels "
+                                             f"deep in `{fn.name}` (limit {limit})")
     elif "go" in f.kinds:
         seen = set()
         for name, node, body in go_functions(f.go):

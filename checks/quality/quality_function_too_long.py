@@ -1,11 +1,12 @@
 """quality.function-too-long: functions whose body is longer than `max_lines`."""
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 from bot.models import Hit
 from checks.lang import golang
-from checks.quality._q import go_functions, is_vendored_or_generated, py_body_span, py_functions
+from checks.quality._q import go_functions, is_vendored_or_generated, py_body_span
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
 
@@ -33,7 +34,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     if is_vendored_or_generated(f):
         return
     if "python" in f.kinds:
-        for fn in py_functions(f.python):
+        for fn in f.python_of(ast.FunctionDef, ast.AsyncFunctionDef):
             start, end = py_body_span(fn)
             length = end - start + 1
             if length > limit:

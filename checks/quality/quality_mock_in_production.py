@@ -47,13 +47,12 @@ def _py(f: SourceFile, wiring_file: bool) -> Iterator[Hit]:
     imports = f.python_imports
     # In other files, only inside app-factory functions.
     scopes: list[ast.AST] = [tree] if wiring_file else [
-        n for n in ast.walk(tree)
-        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and _FACTORY_FUNC.match(n.name)
-        and not _MOCKISH.search(n.name)
+        n for n in f.python_of(ast.FunctionDef, ast.AsyncFunctionDef)
+        if _FACTORY_FUNC.match(n.name) and not _MOCKISH.search(n.name)
     ]
     seen: set[int] = set()
     for scope in scopes:
-        for node in ast.walk(scope):
+        for node in (f.python_of(ast.Call) if scope is tree else ast.walk(scope)):
             if not isinstance(node, ast.Call) or id(node) in seen:
                 continue
             seen.add(id(node))

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from bot.models import Hit
 from checks.lang import golang
-from checks.lang.python import call_name, const_value, dotted, kwarg, parents
+from checks.lang.python import call_name, const_value, dotted, kwarg
 from checks.quality._q import is_vendored_or_generated
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
@@ -75,10 +75,9 @@ def _stub_body(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.Raise | None:
 def _py(f: SourceFile) -> Iterator[Hit]:
     tree = f.python
     imports = f.python_imports
-    parent = parents(tree)
-    subclassed = {(dotted(b) or "").rsplit(".", 1)[-1] for n in ast.walk(tree) if isinstance(n, ast.ClassDef)
-                  for b in n.bases}
-    for node in ast.walk(tree):
+    parent = f.python_parents
+    subclassed = {(dotted(b) or "").rsplit(".", 1)[-1] for n in f.python_of(ast.ClassDef) for b in n.bases}
+    for node in f.python_of(ast.FunctionDef, ast.AsyncFunctionDef, ast.Call, ast.Return):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             raise_ = _stub_body(node)
             if raise_ is None or node.name.startswith("__") and node.name.endswith("__"):
@@ -154,6 +153,9 @@ def _go(f: SourceFile) -> Iterator[Hit]:
     fix="Implement the path, remove the route/method until it is ready, or hide it behind a feature flag; "
         "for interfaces, use an ABC with `@abstractmethod` or a `Protocol`.",
     kinds={"python", "go"},
+    # Python: raise NotImplementedError or a 501 status (literal or named); Go: panic(...) or a 501 status
+    prefilter=("NotImplementedError", "501", "NOT_IMPLEMENTED", "not_implemented", "HTTPNotImplemented",
+               "panic", "StatusNotImplemented"),
     example=Example(
         path="app/payments.py",
         bad="class StripeGateway:\n    def charge(self, amount):\n        return self.client.charge(amount)\n\n"

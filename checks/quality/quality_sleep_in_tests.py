@@ -23,8 +23,8 @@ _JS_SLEEP = re.compile(
 def _py_sleeps(f: SourceFile) -> list[int]:
     imports = f.python_imports
     lines = []
-    for node in ast.walk(f.python):
-        if isinstance(node, ast.Call) and call_name(node, imports) in _PY_SLEEPS:
+    for node in f.python_of(ast.Call):
+        if call_name(node, imports) in _PY_SLEEPS:
             arg = node.args[0] if node.args else None
             if arg is None and node.keywords:
                 arg = node.keywords[0].value
@@ -67,6 +67,8 @@ def _js_sleeps(f: SourceFile) -> list[int]:
         "`asyncio.wait_for`), synchronise on channels/events, or inject a fake clock.",
     kinds={"python", "go", "js"},
     include_tests=True,
+    # Python: a *.sleep name; Go: time.Sleep; JS: setTimeout, waitForTimeout, await sleep/wait, cy.wait
+    prefilter=("sleep", "Sleep", "setTimeout", "wait"),
     example=Example(
         path="tests/test_worker.py",
         bad="import time\n\ndef test_worker(worker):\n    worker.start()\n    time.sleep(2)\n"

@@ -155,6 +155,6 @@ def not_service_code(f) -> bool:
             name = g.text(pc.named_children[0]) if pc.named_children else ""
             if name.endswith("test") and name not in _NOT_TEST_PKGS:
                 return True
-            return name.startswith(("testutil", "testhelper", "testing", "testdata")) or \
+            return name.startswith(("testutil", "testhelper", "testing", "testdata", "testenv")) or \
                 name in ("mock", "mocks", "fake", "fakes")
     return False

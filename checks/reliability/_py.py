@@ -24,8 +24,10 @@ def own_nodes(fn: ast.AST) -> Iterator[ast.AST]:
         stack.extend(reversed(list(ast.iter_child_nodes(node))))
 
 
-def functions(tree: ast.AST) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
-    for node in ast.walk(tree):
+def functions(tree: ast.AST, nodes: "list[ast.AST] | None" = None
+              ) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """`nodes`: the file's shared walk (`f.python_nodes`) when `tree` is the module."""
+    for node in (ast.walk(tree) if nodes is None else nodes):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             yield node
 
@@ -85,9 +87,11 @@ def assigned_names(target: ast.AST) -> list[str]:
     return [name] if name else []
 
 
-def bindings(scope: ast.AST) -> Iterator[tuple[str, ast.expr, ast.AST]]:
-    """(dotted target, value, statement) for plain assignments and `with X as name` anywhere in scope."""
-    for node in ast.walk(scope):
+def bindings(scope: ast.AST, nodes: "list[ast.AST] | None" = None) -> Iterator[tuple[str, ast.expr, ast.AST]]:
+    """(dotted target, value, statement) for plain assignments and `with X as name` anywhere in scope.
+
+    `nodes`: the file's shared walk (or `f.python_of(...)` of the types below) when `scope` is the module."""
+    for node in (ast.walk(scope) if nodes is None else nodes):
         if isinstance(node, ast.Assign):
             for t in node.targets:
                 for name in assigned_names(t):

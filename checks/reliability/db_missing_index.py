@@ -156,10 +156,10 @@ def _check_class(cls: ast.ClassDef, imports: dict[str, str], module_cover: set[s
                               "(`db_index=True` or `Meta.indexes`)")
 
 
-def _check_tables(tree: ast.Module, opts: dict) -> Iterator[Hit]:
+def _check_tables(calls: list[ast.Call], opts: dict) -> Iterator[Hit]:
     """SQLAlchemy Core: Table("name", metadata, Column(...), Index(...))."""
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and _last(node.func) == "Table" and len(node.args) >= 2):
+    for node in calls:
+        if not (_last(node.func) == "Table" and len(node.args) >= 2):
             continue
         table = node.args[0].value if isinstance(node.args[0], ast.Constant) else ast.unparse(node.args[0])
         covered = _covered_in([a for a in node.args if isinstance(a, ast.Call)
@@ -207,6 +207,8 @@ def _module_cover(tree: ast.Module) -> set[str]:
     fix="Add `index=True` (SQLAlchemy) / `db_index=True` (Django), or declare an `Index(...)` covering the "
         "column in `__table_args__` / `Meta.indexes`.",
     kinds={"python"},
+    # the check needs Column / mapped_column / models.*Field / ForeignKey in the text
+    prefilter=("Column", "mapped_column", "Field", "ForeignKey"),
     options={"names": ["status", "tenant_id"], "suffixes": ["_id"]},
     example=Example(
         path="app/models.py",
@@ -229,7 +231,6 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         return  # migrations create their indexes with separate operations
     opts = dict(ctx.options)
     module_cover = _module_cover(tree)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ClassDef):
-            yield from _check_class(node, imports, module_cover, opts)
-    yield from _check_tables(tree, opts)
+    for node in f.python_of(ast.ClassDef):
+        yield from _check_class(node, imports, module_cover, opts)
+    yield from _check_tables(f.python_of(ast.Call), opts)

@@ -31,6 +31,7 @@ _SKIP_PATH = re.compile(r"(^|/)(scripts?|alembic|migrations)/|(^|/)(env|conftest
     fix="Size the pool for the worker's concurrency and the database's connection limit, and enable "
         "`pool_pre_ping=True` (plus `pool_recycle`) so dead connections are replaced.",
     kinds={"python"},
+    prefilter=("engine",),  # the check itself only looks at files containing it
     example=Example(
         path="app/db.py",
         bad="import os\nfrom sqlalchemy import create_engine\n\n"
@@ -46,9 +47,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     tree = f.python
     imports = f.python_imports
     consts = module_strings(tree)
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
+    for node in f.python_of(ast.Call):
         q = qualname(node.func, imports) or ""
         if q not in _ENGINES or q == "flask_sqlalchemy.SQLAlchemy":
             continue

@@ -66,6 +66,25 @@ def _context(call: g.Node, imps: dict[str, str]) -> str | None:
     return reason
 
 
+def _grows(call: g.Node, arg: g.Node) -> bool:
+    """An exponential backoff written inline: `1<<attempt`, or a delay variable doubled in the function."""
+    txt = g.text(arg)
+    if "<<" in txt or "math.Pow" in txt:
+        return True
+    if arg.type != "identifier":
+        return False
+    fn = _go.enclosing_func(call)
+    if fn is None:
+        return False
+    for a in g.walk(fn, "assignment_statement"):
+        left = g.text(a.child_by_field_name("left"))
+        op = g.text(a.child_by_field_name("operator"))
+        right = g.text(a.child_by_field_name("right"))
+        if left == txt and (op in ("*=", "<<=") or (op == "=" and re.search(rf"\b{re.escape(txt)}\b\s*(\*|<<)", right))):
+            return True
+    return False
+
+
 @rule(
     "go.sleep-in-handler",
     severity="MEDIUM",
@@ -99,7 +118,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         if _go.call_qual(call, imps) != "time.Sleep":
             continue
         args = g.call_args(call)
-        if args and _BACKOFF.search(g.text(args[0])):
+        if args and (_BACKOFF.search(g.text(args[0])) or _grows(call, args[0])):
             continue
         if any(_BACKOFF.search(n) for n in _go.func_names_around(call)):
             continue

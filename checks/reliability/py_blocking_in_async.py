@@ -174,6 +174,7 @@ def _module_clients(tree: ast.Module, imports: dict[str, str]) -> dict[str, str]
         "asyncio.create_subprocess_exec, an async DB driver, aiofiles) or move the call off the loop "
         "with `await asyncio.to_thread(...)` / `loop.run_in_executor(...)`.",
     kinds={"python"},
+    prefilter=("async def",),  # the check itself only looks at files containing it
     example=Example(
         path="app/handlers.py",
         bad="import time\nimport requests\n\n\nasync def fetch_status(url):\n    time.sleep(1)\n"
@@ -189,6 +190,5 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         return
     imports = f.python_imports
     module_clients = _module_clients(tree, imports)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.AsyncFunctionDef):
-            yield from _check_function(node, imports, module_clients)
+    for node in f.python_of(ast.AsyncFunctionDef):
+        yield from _check_function(node, imports, module_clients)

@@ -53,13 +53,13 @@ _RETRY_LIBS = ("tenacity", "backoff", "stamina", "retrying", "retry", "aiohttp_r
 _RETRY_WORD = re.compile(r"retr(y|ies|ied|ying)|backoff|attempts?\b|tries\b", re.I)
 
 
-def _has_retry(tree: ast.Module, imports: dict[str, str]) -> bool:
+def _has_retry(nodes: list[ast.AST], imports: dict[str, str]) -> bool:
     """Any retry machinery in the module: libraries, Retry/adapters, retry-named code, retry loops."""
     for qual in imports.values():
         top = qual.split(".")[0]
         if top in _RETRY_LIBS or qual.endswith(".Retry") or "retry" in qual.lower():
             return True
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             if _RETRY_WORD.search(node.name):
                 return True
@@ -88,10 +88,11 @@ def _provider_of_url(node: ast.AST | None, consts: dict[str, str]) -> str | None
     return None
 
 
-def _client_bindings(tree: ast.Module, imports: dict[str, str]) -> dict[str, str]:
+def _client_bindings(f: SourceFile, imports: dict[str, str]) -> dict[str, str]:
     """Dotted names (`client`, `self.client`) bound to an SDK client -> provider."""
     out: dict[str, str] = {}
-    for name, value, _stmt in bindings(tree):
+    for name, value, _stmt in bindings(f.python, f.python_of(ast.Assign, ast.AnnAssign, ast.NamedExpr,
+                                                             ast.With, ast.AsyncWith)):
         value = unwrap_await(value)
         if not isinstance(value, ast.Call):
             continue
@@ -191,15 +192,14 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     tree = f.python
     imports = f.python_imports
     consts = module_strings(tree)
-    clients = _client_bindings(tree, imports)
+    clients = _client_bindings(f, imports)
     hits: list[tuple[int, int, str, str]] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            provider = _outbound(node, imports, clients, consts)
-            if provider:
-                hits.append((node.lineno, getattr(node, "end_lineno", node.lineno), provider,
-                             dotted(node.func) or "call"))
-    if not hits or _has_retry(tree, imports):
+    for node in f.python_of(ast.Call):
+        provider = _outbound(node, imports, clients, consts)
+        if provider:
+            hits.append((node.lineno, getattr(node, "end_lineno", node.lineno), provider,
+                         dotted(node.func) or "call"))
+    if not hits or _has_retry(f.python_nodes, imports):
         return
     seen: set[int] = set()
     for line, end, provider, name in sorted(hits):

@@ -57,10 +57,12 @@ def _uses_exception(handler: ast.ExceptHandler) -> bool:
 
 def _python_hits(f: SourceFile) -> Iterator[Hit]:
     # Finalizers must not raise, and Python ignores their exceptions anyway: swallowing there is right.
-    in_del = {id(n) for fn in ast.walk(f.python) if isinstance(fn, ast.FunctionDef) and fn.name == "__del__"
-              for n in ast.walk(fn)}
-    for node in ast.walk(f.python):
-        if not isinstance(node, ast.ExceptHandler) or not _is_broad(node) or id(node) in in_del:
+    handlers = f.python_of(ast.ExceptHandler)
+    if not handlers:
+        return
+    in_del = {id(n) for fn in f.python_of(ast.FunctionDef) if fn.name == "__del__" for n in ast.walk(fn)}
+    for node in handlers:
+        if not _is_broad(node) or id(node) in in_del:
             continue
         caught = "bare `except:`" if node.type is None else f"`except {ast.unparse(node.type)}`"
         if _only_swallows(node.body):

@@ -76,9 +76,10 @@ def _nonempty_str(node: ast.AST | None) -> str | None:
 
 def _py_env_name(call: ast.AST, imports: dict[str, str]) -> str | None:
     """The secret-like variable name read by an env/config lookup call, else None."""
-    if not isinstance(call, ast.Call) or not call.args:
+    if not isinstance(call, ast.Call):
         return None
-    name = call.args[0]
+    # os.getenv("X", ...) or the keyword form os.getenv(key="X", default=...)
+    name = call.args[0] if call.args else (kwarg(call, "key") or kwarg(call, "var") or kwarg(call, "name"))
     if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
         return None
     qn = call_name(call, imports)
@@ -116,6 +117,12 @@ def _python(f: SourceFile) -> Iterator[Hit]:
             name = _py_env_name(node.values[0], imports)
             if name and any(_nonempty_str(v) is not None for v in node.values[1:]):
                 yield from hit(node, f"`{name}` falls back to a hardcoded literal via `or` when it is not set")
+        elif isinstance(node, ast.IfExp) and _nonempty_str(node.orelse) is not None:
+            # `os.getenv("S") if os.getenv("S") else "dev"`, `os.environ["S"] if "S" in os.environ else "dev"`
+            name = _py_env_name(node.body, imports) or _py_env_name(node.test, imports) \
+                or _py_environ_item(node.body, imports)
+            if name:
+                yield from hit(node, f"`{name}` falls back to a hardcoded literal when it is not set")
         elif isinstance(node, ast.If) and not node.orelse:
             target = _py_unset_test(node.test)
             if target and (is_secret_name(target.split(".")[-1]) or is_secret_name(env_vars.get(target, ""))):
@@ -128,6 +135,19 @@ def _python(f: SourceFile) -> Iterator[Hit]:
         elif isinstance(node, ast.ClassDef) and _is_settings_class(node):
             for stmt in node.body:
                 yield from _settings_field(stmt, hit)
+
+
+def _py_environ_item(node: ast.AST, imports: dict[str, str]) -> str | None:
+    """`os.environ["JWT_SECRET"]` -> "JWT_SECRET" when the name is secret-like."""
+    if not isinstance(node, ast.Subscript) or not isinstance(node.slice, ast.Constant):
+        return None
+    base = dotted(node.value) or ""
+    head, _, rest = base.partition(".")
+    qualified = imports.get(head, head) + (f".{rest}" if rest else "")
+    key = node.slice.value
+    if qualified in ("os.environ", "environ") and isinstance(key, str) and is_secret_name(key):
+        return key
+    return None
 
 
 def _py_unset_test(test: ast.AST) -> str | None:

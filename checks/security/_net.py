@@ -58,12 +58,15 @@ def assignments(scope: ast.AST) -> dict[str, list[ast.expr]]:
 class Scopes:
     """Resolves local names of a node through its enclosing function, then the module."""
 
-    def __init__(self, tree: ast.Module):
+    def __init__(self, tree: ast.Module, parents: dict[ast.AST, ast.AST] | None = None):
+        """`parents`: the file's shared child -> parent map (`f.python_parents`); built here if None."""
         self.tree = tree
-        self.parent: dict[ast.AST, ast.AST] = {}
-        for node in ast.walk(tree):
-            for child in ast.iter_child_nodes(node):
-                self.parent[child] = node
+        if parents is None:
+            parents = {}
+            for node in ast.walk(tree):
+                for child in ast.iter_child_nodes(node):
+                    parents[child] = node
+        self.parent: dict[ast.AST, ast.AST] = parents
         self._cache: dict[ast.AST, dict[str, list[ast.expr]]] = {}
 
     def function_of(self, node: ast.AST) -> ast.AST | None:
@@ -288,9 +291,12 @@ _PY_VALIDATOR = re.compile(
 )
 
 
-def python_has_url_validation(tree: ast.Module, imports: dict[str, str]) -> bool:
-    """True when the module calls a URL/host validator or compares a parsed URL's scheme/host."""
-    for node in ast.walk(tree):
+def python_has_url_validation(tree: ast.Module, imports: dict[str, str],
+                              nodes: "list[ast.AST] | None" = None) -> bool:
+    """True when the module calls a URL/host validator or compares a parsed URL's scheme/host.
+
+    `nodes`: the file's shared walk (`f.python_of(ast.Call, ast.Compare, ast.FunctionDef)`)."""
+    for node in (ast.walk(tree) if nodes is None else nodes):
         if isinstance(node, ast.Call):
             name = qualname(node.func, imports) or ""
             if _PY_VALIDATOR.search(name.rsplit(".", 1)[-1]) or name == "validators.url":

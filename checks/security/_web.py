@@ -103,10 +103,12 @@ def is_py_handler(fn: ast.AST, parent_of: dict[ast.AST, ast.AST]) -> bool:
     return False
 
 
-def module_assignments(tree: ast.AST) -> dict[str, list[ast.expr]]:
-    """Every simple `name = value` in the module (any depth), by name."""
+def module_assignments(tree: ast.AST, nodes: "list[ast.AST] | None" = None) -> dict[str, list[ast.expr]]:
+    """Every simple `name = value` in the module (any depth), by name.
+
+    `nodes`: the file's shared walk (`f.python_of(ast.Assign, ast.AnnAssign)`) instead of walking `tree`."""
     out: dict[str, list[ast.expr]] = {}
-    for node in ast.walk(tree):
+    for node in (ast.walk(tree) if nodes is None else nodes):
         if isinstance(node, ast.Assign):
             for t in node.targets:
                 if isinstance(t, ast.Name):

@@ -93,10 +93,9 @@ def _flag(name: str, value: object) -> str | None:
 # --- Python ---------------------------------------------------------------------------------
 
 def _python(f: SourceFile) -> Iterator[Hit]:
-    tree = f.python
-    parent_of = {c: p for p in ast.walk(tree) for c in ast.iter_child_nodes(p)}
+    parent_of = f.python_parents
     dev = _web.is_dev_settings(f.path)
-    for node in ast.walk(tree):
+    for node in f.python_of(ast.Assign, ast.AnnAssign, ast.Return):
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             value = node.value

@@ -51,8 +51,8 @@ def _python(f: SourceFile) -> Iterator[Hit]:
     if "jwt" not in f.text.lower() and "jose" not in f.text.lower():
         return
     tree, imports = f.python, f.python_imports
-    assigns = _web.module_assignments(tree)
-    for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+    assigns = _web.module_assignments(tree, f.python_of(ast.Assign, ast.AnnAssign))
+    for call in f.python_of(ast.Call):
         name = call_name(call, imports)
         short = name.rsplit(".", 1)[-1]
         if short not in ("decode", "decode_complete", "get_unverified_claims"):

@@ -63,8 +63,8 @@ def _python(f: SourceFile) -> Iterator[Hit]:
     if not re.search(r"(?i)token|jwt|api_?key|bearer", f.text):
         return
     tree, imports = f.python, f.python_imports
-    query_vars = _py_query_vars(tree, imports)
-    for node in ast.walk(tree):
+    query_vars = _py_query_vars(f.python_of(ast.Assign), imports)
+    for node in f.python_of(ast.Call, ast.Subscript):
         key, base = None, None
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args:
             if node.func.attr in ("get", "getlist", "get_one", "getone", "getall", "pop"):
@@ -81,8 +81,8 @@ def _python(f: SourceFile) -> Iterator[Hit]:
         if _is_query_source(base, imports, query_vars):
             yield Hit(node.lineno, message=f"The `{key}` token is read from the URL query string")
     # FastAPI parameters declared as query parameters.
-    for fn in ast.walk(tree):
-        if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) and _fastapi_route(fn):
+    for fn in f.python_of(ast.FunctionDef, ast.AsyncFunctionDef):
+        if _fastapi_route(fn):
             yield from _fastapi_params(fn, imports)
 
 
@@ -107,12 +107,12 @@ def _is_query_source(base: ast.expr, imports: dict[str, str], query_vars: set[st
     return False
 
 
-def _py_query_vars(tree: ast.AST, imports: dict[str, str]) -> set[str]:
+def _py_query_vars(assigns: list[ast.Assign], imports: dict[str, str]) -> set[str]:
     """Names bound to a request's query mapping: `params = request.query_params`, `qs = parse_qs(...)`."""
     out: set[str] = set()
     for _ in range(2):
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        for node in assigns:
+            if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 if _is_query_source(node.value, imports, out):
                     out.add(node.targets[0].id)
     return out

@@ -27,6 +27,8 @@ _PICKLE_LOADS = {"loads", "load", "Unpickler", "decode"}
     fix="Use `yaml.safe_load` (or `Loader=yaml.SafeLoader`), exchange data as JSON instead of pickle/marshal, "
         "and replace `eval` with `ast.literal_eval` or an explicit parser.",
     kinds={"python"},
+    # every finding names yaml.*, a pickle-family module (cPickle, dill...), marshal, eval or exec
+    prefilter=("yaml", "pickle", "Pickle", "dill", "marshal", "eval", "exec"),
     example=Example(
         path="app/config_loader.py",
         bad='import yaml\n\n\ndef load(path):\n    with open(path) as fh:\n        return yaml.load(fh)\n',
@@ -36,12 +38,10 @@ _PICKLE_LOADS = {"loads", "load", "Unpickler", "decode"}
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     tree = f.python
     imports = f.python_imports
-    scopes = _net.Scopes(tree)
-    defined = {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    safe_classes = _safe_loader_classes(tree, imports)
-    for call in ast.walk(tree):
-        if not isinstance(call, ast.Call):
-            continue
+    scopes = _net.Scopes(tree, f.python_parents)
+    defined = {n.name for n in f.python_of(ast.FunctionDef, ast.AsyncFunctionDef)}
+    safe_classes = _safe_loader_classes(f.python_of(ast.ClassDef), imports)
+    for call in f.python_of(ast.Call):
         name = call_name(call, imports)
         mod, _, fn = name.rpartition(".")
         if name in _YAML_UNSAFE_FUNCS:
@@ -95,11 +95,10 @@ def _what(node: ast.AST) -> str:
     return "a non-constant value"
 
 
-def _safe_loader_classes(tree: ast.Module, imports: dict[str, str]) -> set[str]:
+def _safe_loader_classes(classes: list[ast.ClassDef], imports: dict[str, str]) -> set[str]:
     """Classes in this module that derive (directly or not) from a safe loader."""
     safe: set[str] = set()
     changed = True
-    classes = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
     while changed:
         changed = False
         for cls in classes:

@@ -66,10 +66,10 @@ def _python(f: SourceFile) -> Iterator[Hit]:
     if not re.search(r"(?i)cors|origin", f.text):
         return
     tree, imports = f.python, f.python_imports
-    assigns = _web.module_assignments(tree)
-    parent_of = {c: p for p in ast.walk(tree) for c in ast.iter_child_nodes(p)}
+    assigns = _web.module_assignments(tree, f.python_of(ast.Assign, ast.AnnAssign))
+    parent_of = f.python_parents
     uses_flask_cors_config = "CORS_ORIGINS" in f.text
-    for node in ast.walk(tree):
+    for node in f.python_of(ast.Call, ast.Assign, ast.AnnAssign, ast.Dict):
         if isinstance(node, ast.Call):
             yield from _py_call(f, node, imports, assigns, uses_flask_cors_config)
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
@@ -125,14 +125,18 @@ def _py_call(f: SourceFile, call: ast.Call, imports: dict[str, str], assigns: di
         if resources is not None:
             res = _web.resolve_py(resources, assigns)
             if isinstance(res, ast.Dict):
-                for v in res.values:
+                for k, v in zip(res.keys, res.values):
                     o = _web.dict_get(v, "origins")
                     if o is None and isinstance(v, ast.Dict) and not flask_cfg:
                         yield Hit(call.lineno, message="A Flask-CORS resource has no `origins`, so it "
                                                        "defaults to every origin")
                         return
                     if _has_star(_web.str_items(o)):
-                        yield Hit(call.lineno, message="A Flask-CORS resource allows `origins: \"*\"`")
+                        route = _web.const_str(k) or ""
+                        sev = _public(f, call.lineno, creds) or (
+                            Severity.parse("MEDIUM") if not creds and _PUBLIC_HINT.search(route) else None)
+                        yield Hit(call.lineno, message="A Flask-CORS resource allows `origins: \"*\"`",
+                                  severity=sev)
                         return
             return
         if flask_cfg:

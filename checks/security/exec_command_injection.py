@@ -58,7 +58,7 @@ def _python(f: SourceFile) -> Iterator[Hit]:
     if not any(m.split(".")[0] in ("subprocess", "os", "commands", "asyncio", "popen2")
                for m in imports.values()):
         return
-    scopes = _net.Scopes(tree)
+    scopes = _net.Scopes(tree, f.python_parents)
 
     def safe_call(call: ast.Call) -> bool:
         name = call_name(call, imports)
@@ -67,9 +67,7 @@ def _python(f: SourceFile) -> Iterator[Hit]:
     def dynamic(node: ast.AST | None) -> bool:
         return node is not None and not _net.is_constant(node, scopes, safe_call=safe_call)
 
-    for call in ast.walk(tree):
-        if not isinstance(call, ast.Call):
-            continue
+    for call in f.python_of(ast.Call):
         name = call_name(call, imports)
         mod, _, fn = name.rpartition(".")
         cmd = call.args[0] if call.args else kwarg(call, "args") or kwarg(call, "cmd") or kwarg(call, "command")

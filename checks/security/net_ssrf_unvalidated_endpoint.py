@@ -23,7 +23,10 @@ _GO_VALIDATOR = re.compile(
     r"(?i)func\s+(\([^)]*\)\s*)?\w*(validat|verif|allow|safe|check|sanitiz|restrict|permit)\w*"
     r"(url|uri|endpoint|host|domain|target|webhook|addr|destination|scheme)\w*\s*\(|"
     r"func\s+(\([^)]*\)\s*)?\w*(url|uri|endpoint|host|domain|webhook)\w*(valid|verif|allow|safe|check|permit)\w*\s*\(|"
-    r"\.Scheme\s*(!=|==)|\.Hostname\(\)\s*(!=|==)|\.Host\s*(!=|==)\s*\"|ssrf")
+    r"\.Scheme\s*(!=|==)|\.Hostname\(\)\s*(!=|==)|\.Host\s*(!=|==)\s*\"|ssrf|"
+    # a call to a validator defined elsewhere (another package): `netutil.ValidateEndpoint(u)`
+    r"\b\w*(?:[Vv]alidat|[Vv]erif|[Ss]anitiz|[Rr]estrict)\w*(?:URL|Url|URI|Uri|Endpoint|Host|Domain|Target|Webhook|"
+    r"Addr|Destination|Scheme)\w*\s*\(")
 
 
 @rule(
@@ -64,11 +67,12 @@ def _python(f: SourceFile) -> Iterator[Hit]:
     tree = f.python
     imports = f.python_imports
     libs = {v.split(".")[0] for v in imports.values()} & set(_PY_LIBS)
-    if not libs or _net.python_has_url_validation(tree, imports):
+    if not libs or _net.python_has_url_validation(
+            tree, imports, f.python_of(ast.Call, ast.Compare, ast.FunctionDef)):
         return
-    scopes = _net.Scopes(tree)
-    for call in ast.walk(tree):
-        if not isinstance(call, ast.Call) or not isinstance(call.func, (ast.Attribute, ast.Name)):
+    scopes = _net.Scopes(tree, f.python_parents)
+    for call in f.python_of(ast.Call):
+        if not isinstance(call.func, (ast.Attribute, ast.Name)):
             continue
         name = call_name(call, imports)
         head, _, method = name.rpartition(".")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from bot.models import Hit
 from checks.lang import golang as go
-from checks.lang.python import call_name, dotted, kwarg, parents, qualname
+from checks.lang.python import call_name, dotted, kwarg, qualname
 from checks.security._net import go_local_name
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
@@ -30,6 +30,9 @@ _NOT_TLS = ("jwt.", "jose.", "authlib.", "itsdangerous.")
     fix="Keep verification on; for a private CA pass its bundle (`verify=\"/etc/ssl/internal-ca.pem\"`, "
         "`tls.Config{RootCAs: pool}`) instead of disabling checks.",
     kinds={"python", "go"},
+    # every finding names a verify/ssl keyword or attribute, cert_reqs, an unverified-context helper or,
+    # in Go, InsecureSkipVerify
+    prefilter=("verify", "ssl", "cert_reqs", "_create_unverified_context", "InsecureSkipVerify"),
     example=Example(
         path="app/clients/billing.py",
         bad='import requests\n\n\ndef charge(payload):\n'
@@ -78,38 +81,14 @@ def _conditional_on_config(node: ast.AST, parent: dict[ast.AST, ast.AST]) -> boo
 def _python(f: SourceFile) -> Iterator[Hit]:
     tree = f.python
     imports = f.python_imports
-    parent = parents(tree)
+    parent = f.python_parents
     http_module = any(v.split(".")[0] in _HTTP_LIBS for v in imports.values())
-    for node in ast.walk(tree):
+    for node in f.python_of(ast.Call, ast.Dict, ast.Assign, ast.AnnAssign):
         if isinstance(node, ast.Call):
-            if _conditional_on_config(node, parent):
-                continue
-            name = call_name(node, imports)
-            if name.endswith("_create_unverified_context") and name.startswith(("ssl.", "_create")):
-                yield Hit(node.lineno, message=f"`{dotted(node.func)}()` creates an SSL context that accepts "
-                                               "any certificate")
-                continue
-            if name.startswith(_NOT_TLS):
-                continue
-            verify = kwarg(node, "verify")
-            short = name.rsplit(".", 1)[-1]
-            lib_call = name.split(".")[0] in _HTTP_LIBS
-            if _is_false(verify) and (lib_call or (http_module and short in _HTTP_METHODS)):
-                yield Hit(node.lineno, end_line=node.end_lineno,
-                          message=f"`{dotted(node.func)}(..., verify=False)` skips TLS certificate verification")
-                continue
-            for key in ("ssl", "verify_ssl"):
-                value = kwarg(node, key)
-                if _is_false(value) and (name.startswith("aiohttp.") or (
-                        "aiohttp" in {v.split(".")[0] for v in imports.values()} and short in _HTTP_METHODS)):
-                    yield Hit(node.lineno, end_line=node.end_lineno,
-                              message=f"`{dotted(node.func)}(..., {key}=False)` skips TLS certificate verification")
-                    break
-            else:
-                reqs = kwarg(node, "cert_reqs")
-                if _cert_none(reqs, imports):
-                    yield Hit(node.lineno, end_line=node.end_lineno,
-                              message=f"`{dotted(node.func)}(..., cert_reqs=CERT_NONE)` skips certificate checks")
+            # the (costly) ancestor test only for calls that would be reported
+            hits = list(_py_call(node, imports, http_module))
+            if hits and not _conditional_on_config(node, parent):
+                yield from hits
         elif isinstance(node, ast.Dict):
             for key, value in zip(node.keys, node.values):
                 if isinstance(key, ast.Constant) and key.value == "cert_reqs" and _cert_none(value, imports) and \
@@ -131,6 +110,35 @@ def _python(f: SourceFile) -> Iterator[Hit]:
                         (qualname(value, imports) or "").endswith("_create_unverified_context"):
                     yield Hit(node.lineno, message="The default HTTPS context is replaced with an unverified one "
                                                    "for the whole process")
+
+
+def _py_call(node: ast.Call, imports: dict[str, str], http_module: bool) -> Iterator[Hit]:
+    name = call_name(node, imports)
+    if name.endswith("_create_unverified_context") and name.startswith(("ssl.", "_create")):
+        yield Hit(node.lineno, message=f"`{dotted(node.func)}()` creates an SSL context that accepts "
+                                       "any certificate")
+        return
+    if name.startswith(_NOT_TLS):
+        return
+    verify = kwarg(node, "verify")
+    short = name.rsplit(".", 1)[-1]
+    lib_call = name.split(".")[0] in _HTTP_LIBS
+    if _is_false(verify) and (lib_call or (http_module and short in _HTTP_METHODS)):
+        yield Hit(node.lineno, end_line=node.end_lineno,
+                  message=f"`{dotted(node.func)}(..., verify=False)` skips TLS certificate verification")
+        return
+    for key in ("ssl", "verify_ssl"):
+        value = kwarg(node, key)
+        if _is_false(value) and (name.startswith("aiohttp.") or (
+                "aiohttp" in {v.split(".")[0] for v in imports.values()} and short in _HTTP_METHODS)):
+            yield Hit(node.lineno, end_line=node.end_lineno,
+                      message=f"`{dotted(node.func)}(..., {key}=False)` skips TLS certificate verification")
+            break
+    else:
+        reqs = kwarg(node, "cert_reqs")
+        if _cert_none(reqs, imports):
+            yield Hit(node.lineno, end_line=node.end_lineno,
+                      message=f"`{dotted(node.func)}(..., cert_reqs=CERT_NONE)` skips certificate checks")
 
 
 def _tls_literal(node, tls_name: str | None) -> bool:

@@ -63,13 +63,13 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
 def _python(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     tree = f.python
     imports = f.python_imports
-    scopes = _net.Scopes(tree)
+    scopes = _net.Scopes(tree, f.python_parents)
     idents = " ".join(
         n.id if isinstance(n, ast.Name) else n.attr if isinstance(n, ast.Attribute) else n.name
-        for n in ast.walk(tree) if isinstance(n, (ast.Name, ast.Attribute, ast.FunctionDef, ast.AsyncFunctionDef)))
+        for n in f.python_of(ast.Name, ast.Attribute, ast.FunctionDef, ast.AsyncFunctionDef))
     trusted = bool(_TRUST_CHECK.search(idents))
     max_hops = int(ctx.options.get("max_proxy_hops", 2))
-    for node in ast.walk(tree):
+    for node in f.python_of(ast.Call, ast.Attribute, ast.Subscript, ast.Assign):
         if isinstance(node, ast.Call):
             name = call_name(node, imports)
             short = name.rsplit(".", 1)[-1]

@@ -72,11 +72,12 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
 
 def _python(f: SourceFile) -> Iterator[Hit]:
     tree, imports = f.python, f.python_imports
-    parent_of = {c: p for p in ast.walk(tree) for c in ast.iter_child_nodes(p)}
-    csrf_objects = {t.id for n in ast.walk(tree) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+    parent_of = f.python_parents
+    csrf_objects = {t.id for n in f.python_of(ast.Assign) if isinstance(n.value, ast.Call)
                     and call_name(n.value, imports).endswith("CSRFProtect")
                     for t in n.targets if isinstance(t, ast.Name)}
-    for node in ast.walk(tree):
+    for node in f.python_of(ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Call, ast.Assign,
+                            ast.AnnAssign):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             yield from _exempt_decorators(f, node, imports, csrf_objects)
         elif isinstance(node, ast.Call):

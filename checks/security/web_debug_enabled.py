@@ -106,7 +106,7 @@ def _python(f: SourceFile) -> Iterator[Hit]:
     tree = f.python
     imports = f.python_imports
     settings_file = _is_settings_file(f.path)
-    for node in ast.walk(tree):
+    for node in f.python_of(ast.Call, ast.Assign, ast.AnnAssign, ast.Module, ast.ClassDef):
         if isinstance(node, ast.Call):
             name = call_name(node, imports)
             debug = kwarg(node, "debug")

@@ -132,12 +132,13 @@ def _python(f: SourceFile) -> Iterator[Hit]:
     if "<" not in f.text:
         return
     tree, imports = f.python, f.python_imports
-    parent_of = {c: p for p in ast.walk(tree) for c in ast.iter_child_nodes(p)}
+    parent_of = f.python_parents
     flask = any(v.startswith(("flask", "quart")) for v in imports.values())
     reported: set[int] = set()
     # Names whose every assignment in the module is constant-ish or escaped are safe to interpolate.
     values: dict[str, list[ast.expr | None]] = {}
-    for n in ast.walk(tree):
+    for n in f.python_of(ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.comprehension,
+                         ast.FunctionDef, ast.AsyncFunctionDef):
         if isinstance(n, ast.Assign):
             for t in n.targets:
                 if isinstance(t, ast.Name):
@@ -150,9 +151,7 @@ def _python(f: SourceFile) -> Iterator[Hit]:
             for p in _web.py_param_names(n):
                 values.setdefault(p, []).append(None)
     safe = frozenset(k for k, vs in values.items() if vs and all(_constantish(v, imports) for v in vs))
-    for node in ast.walk(tree):
-        if not isinstance(node, (ast.JoinedStr, ast.BinOp, ast.Call)):
-            continue
+    for node in f.python_of(ast.JoinedStr, ast.BinOp, ast.Call):
         unsafe = _py_unsafe_html(node, imports, safe)
         if unsafe is None:
             continue

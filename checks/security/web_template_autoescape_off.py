@@ -22,6 +22,12 @@ _SAFE_INNER = re.compile(r"(?i)escape|sanitize|sanitise|clean|bleach|nh3|render_
 _HTML_HINT = re.compile(r"(?i)\.html?\b|\.xml\b|\bhtml\b|HTMLResponse|text/html|flask|django|starlette|fastapi|"
                         r"aiohttp|email|smtp|sendmail|send_mail|<[a-z]+[\s>]")
 _NON_HTML_ENV = re.compile(r"(?i)\bNativeEnvironment\b")
+# Jinja2 used for config / code / text generation rather than web pages (only consulted when the file
+# shows no HTML hint): template names with non-HTML extensions, config-format words.
+_NON_HTML_HINT = re.compile(r"(?i)[\w*}-]\.(ya?ml|toml|json|txt|md|rst|sql|py|go|sh|conf|cfg|ini|tf|hcl|"
+                            r"properties|env|service|xml|csv)\b|\b(yaml|toml|markdown|dockerfile|terraform|"
+                            r"kubernetes|helm|codegen|ansible|nginx|systemd|crontab)\b|keep_trailing_newline|"
+                            r"StrictUndefined")
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z][\w-]*[\s/>]")
 _AUTOESCAPE_OFF_TAG = re.compile(r"\{%-?\s*autoescape\s+(off|false|False)\s*-?%\}")
 
@@ -61,10 +67,10 @@ def _python(f: SourceFile) -> Iterator[Hit]:
     if not re.search(r"jinja2|markupsafe|Markup|mark_safe|SafeString|autoescape", f.text):
         return
     tree, imports = f.python, f.python_imports
-    html_file = bool(_HTML_HINT.search(f.text))
+    html_file = bool(_HTML_HINT.search(f.text)) or not _NON_HTML_HINT.search(f.text)
     tooling = _web.is_non_prod_path(f.path)
-    parent_of = {c: p for p in ast.walk(tree) for c in ast.iter_child_nodes(p)}
-    for node in ast.walk(tree):
+    parent_of = f.python_parents
+    for node in f.python_of(ast.Call, ast.Assign, ast.Dict):
         if isinstance(node, ast.Call):
             yield from _call(f, node, imports, html_file, tooling, parent_of)
         elif isinstance(node, ast.Assign):

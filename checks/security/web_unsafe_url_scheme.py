@@ -127,9 +127,8 @@ def _tag_value(tag: str, key: str) -> str:
 def _python(f: SourceFile) -> Iterator[Hit]:
     if not re.search(r"(?i)url|uri|href|link|website|homepage", f.text):
         return
-    for cls in ast.walk(f.python):
-        if isinstance(cls, ast.ClassDef):
-            yield from _py_class(cls)
+    for cls in f.python_of(ast.ClassDef):
+        yield from _py_class(cls)
 
 
 def _py_class(cls: ast.ClassDef) -> Iterator[Hit]:

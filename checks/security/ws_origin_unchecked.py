@@ -134,7 +134,7 @@ def _python(f: SourceFile) -> Iterator[Hit]:
     if not re.search(r"websocket|socketio|ProtocolTypeRouter", f.text):
         return
     tree, imports = f.python, f.python_imports
-    for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+    for call in f.python_of(ast.Call):
         name = call_name(call, imports)
         if _PY_SERVE.match(name):
             if has_star_kwargs(call):

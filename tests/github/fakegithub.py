@@ -20,6 +20,7 @@ from yarl import URL
 
 from tests.github import contract, fake_graphql
 from tests.github.fake_comments import BOT, CommentsMixin
+from tests.github.fake_faults import FaultsMixin
 from tests.github.fake_state import PullRequest, Repo, Thread, blob_sha, next_id
 
 _ID = re.compile(r"/[0-9a-f]{40}|/\d+")
@@ -29,7 +30,7 @@ def _iso(dt: datetime) -> str:
     return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class FakeGitHub(CommentsMixin):
+class FakeGitHub(CommentsMixin, FaultsMixin):
     def __init__(self, app_id: int, public_key: str):
         self.app_id = app_id
         self.public_key = public_key
@@ -52,6 +53,7 @@ class FakeGitHub(CommentsMixin):
         self.delay = 0.0
         self.graphql_text_limit = 512 * 1024
         self.base_url = ""
+        self._faults_init()
 
     # --- scenario building -----------------------------------------------------------------------
     def add_pr(self, repo: str, number: int, base: dict, head: dict, *, author: str = "Codertocat",
@@ -106,6 +108,9 @@ class FakeGitHub(CommentsMixin):
         if self.delay:
             await asyncio.sleep(self.delay)
         raw = await request.read()
+        fault = await self._fault(method, path)
+        if fault is not None:
+            return fault
         for inj in self.injected:
             if inj["times"] > 0 and inj["match"] in f"{method} {path}":
                 inj["times"] -= 1

@@ -280,7 +280,8 @@ class FakeGitLab:
             problem = self._position_problem(mr, pos)
             if problem:
                 self.rejections.append(problem)
-                return self._bad(f"Note {{:line_code=>[\"can't be blank\", \"must be a valid line code\"]}} ({problem})")
+                return self._bad(f"Note {{:line_code=>[\"can't be blank\", \"must be a valid line code\"]}}"
+                                 f" ({problem})")
         note = self._note(mr, body["body"], type="DiffNote" if pos else "DiscussionNote", resolvable=True,
                           resolved=False, resolved_by=None, resolved_at=None, position=pos)
         discussion = {"id": hashlib.sha1(str(note["id"]).encode()).hexdigest(), "individual_note": False,
@@ -317,7 +318,8 @@ class FakeGitLab:
         mr = self._mr(pid, iid)
         diff_notes = [{k: v for k, v in d["notes"][0].items() if k not in ("position", "resolved_by")}
                       for d in mr.discussions]
-        notes = sorted(mr.notes + diff_notes, key=lambda n: n["id"], reverse=request.query.get("sort") != "asc")
+        plain = [{k: v for k, v in n.items() if k != "edits"} for n in mr.notes]
+        notes = sorted(plain + diff_notes, key=lambda n: n["id"], reverse=request.query.get("sort") != "asc")
         missing = contract.missing_fields("notes", notes)
         if missing:
             self.violations.append(f"fake notes lack {missing}")

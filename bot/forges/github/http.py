@@ -89,6 +89,7 @@ class GitHubHTTP:
         self._user_agent = user_agent
         self._session: aiohttp.ClientSession | None = None
         self._on_request = on_request
+        self.on_wait: Callable[[str, float], None] | None = None  # (forge, seconds) of each rate-limit wait
         self.requests = 0
 
     async def close(self) -> None:
@@ -143,6 +144,8 @@ class GitHubHTTP:
             if wait is None or attempt >= self.policy.retries or wait > self.policy.max_wait:
                 message = data.get("message", "") if isinstance(data, dict) else str(data)[:200]
                 raise GitHubError(status, message, body=data, headers=resp_headers)
+            if self.on_wait is not None and (status in (403, 429) or resp_headers.get("Retry-After")):
+                self.on_wait("github", wait)
             log.warning("github %s %s answered %s, retry in %.2fs", method, url, status, wait)
             await self.policy.sleep(wait)
             attempt += 1

@@ -1,0 +1,1 @@
+"""Running inside CI: review one pull/merge request and publish through its forge with a CI token."""
