@@ -9,6 +9,7 @@ from bot.config import Config, ConfigError, load_text
 from bot.forges.base import Forge
 from bot.job import Job
 from bot.models import ChangedFile, Review
+from bot.parallel import POOL_THRESHOLD, shared_pool
 from bot.review import FindingsCache, review
 from checks import all_rules
 from checks.registry import Rule
@@ -61,7 +62,8 @@ async def run_job(forge: Forge, job: Job, *, cache: FindingsCache | None = None,
     if job.draft and not config.review_drafts and not job.forced:
         log.info("skipping draft %s", job.key)
         return None
-    result = await review_job(forge, job, config, rules, cache=None if job.forced else cache, scope=scope)
+    result = await review_job(forge, job, config, rules, cache=None if job.forced else cache, scope=scope,
+                              parallel=True)
     if not await forge.is_current_head(job):
         log.info("dropping result for %s at %s: no longer the head", job.key, job.head_sha[:12])
         return None
@@ -70,8 +72,12 @@ async def run_job(forge: Forge, job: Job, *, cache: FindingsCache | None = None,
 
 
 async def review_job(forge: Forge, job: Job, config: Config, rules: Mapping[str, Rule], *,
-                     cache: FindingsCache | None = None, scope: str | None = None) -> Review:
-    """Fetch what the review needs through the forge, then run the pure core off the event loop."""
+                     cache: FindingsCache | None = None, scope: str | None = None,
+                     parallel: bool = False) -> Review:
+    """Fetch what the review needs through the forge, then run the pure core off the event loop.
+
+    `parallel`: reviews of at least `bot.parallel.POOL_THRESHOLD` files analyse them in the shared
+    process pool (the service sets it; the CLI stays single-process)."""
     changes = await forge.changes(job)
     paths = reviewable(changes, config)
     texts = await forge.read_many(paths, job.head_sha) if paths else {}
@@ -81,10 +87,13 @@ async def review_job(forge: Forge, job: Job, config: Config, rules: Mapping[str,
         if extra:
             repo_texts = await forge.read_many(extra, job.head_sha)
     previous = await forge.previous_state(job)
+    executor = None
+    if parallel and len(paths) >= POOL_THRESHOLD:
+        executor = shared_pool()
     return await asyncio.to_thread(
         review, changes, texts, config, previous=previous,
         repo_texts={p: t for p, t in repo_texts.items() if t is not None},
-        rules=rules, cache=cache, scope=scope,
+        rules=rules, cache=cache, scope=scope, executor=executor,
     )
 
 

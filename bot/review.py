@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, MutableMapping, Sequence
+from concurrent.futures import Executor
 
 from bot.config import Config
 from bot.engine import FileResult, analyze_file
@@ -34,12 +35,15 @@ def review(
     rules: Mapping[str, Rule] | None = None,
     cache: FindingsCache | None = None,
     scope: str | None = None,
+    executor: Executor | None = None,
 ) -> Review:
     """Review the changed files.
 
     `texts` holds the new text of each changed file (None when binary or unreadable);
     `repo_texts` other repository files that cross-file rules asked for; `previous` the findings of
-    the last review of the same pull request, for the verification table.
+    the last review of the same pull request, for the verification table. With an `executor` (a
+    process pool, see bot/parallel.py) big reviews analyse files in chunks there; cross-file rules
+    still run here, over the repository view. Results are the same either way.
     """
     if rules is None:
         from checks import all_rules
@@ -69,15 +73,25 @@ def review(
         files.update({s.path: s for _, s in sources})
         repo = RepoView(files, changed=[s.path for _, s in sources])
 
+    # Parses of files no cross-file rule reads are dropped once the file is analysed (memory stays
+    # bounded by one file, not the whole review); files cross-file rules read keep theirs.
+    keep_kinds = frozenset().union(*(r.repo_kinds for r in repo_rules.values()
+                                     if config.settings(r.id).enabled))
+    local_results = _local_results(sources, local_rules, config, cache, executor)
+    rules_hash = config.rules_hash() if cache is not None else ""
     findings: list[Finding] = []
     errors = []
-    rules_hash = config.rules_hash() if cache is not None else ""
-    for change, source in sources:
-        result = _analyze_cached(source, change, local_rules, config, cache, rules_hash)
+    for (change, source), result in zip(sources, local_results):
+        if result is None:
+            result = analyze_file(source, local_rules, config)
+            if cache is not None:
+                cache[_cache_key(source, change, rules_hash)] = result
         if repo_rules:
             extra = analyze_file(source, repo_rules, config, repo)
             result = FileResult(result.findings + extra.findings, result.skipped or extra.skipped,
                                 result.errors + extra.errors)
+        if not (source.kinds & keep_kinds):
+            source.release()
         if result.skipped:
             skipped.append(result.skipped)
         errors.extend(result.errors)
@@ -100,17 +114,39 @@ def review(
     return out
 
 
-def _analyze_cached(source: SourceFile, change: ChangedFile, rules: Mapping[str, Rule], config: Config,
-                    cache: FindingsCache | None, rules_hash: str) -> FileResult:
-    if cache is None:
-        return analyze_file(source, rules, config)
-    key = (change.blob_sha or hashlib.sha1(source.text.encode("utf-8", "surrogatepass")).hexdigest(),
-           f"{source.path}:{rules_hash}")
-    hit = cache.get(key)
-    if hit is None:
-        hit = analyze_file(source, rules, config)
-        cache[key] = hit
-    return hit
+def _cache_key(source: SourceFile, change: ChangedFile, rules_hash: str) -> tuple[str, str]:
+    return (change.blob_sha or hashlib.sha1(source.text.encode("utf-8", "surrogatepass")).hexdigest(),
+            f"{source.path}:{rules_hash}")
+
+
+def _local_results(sources: Sequence[tuple[ChangedFile, SourceFile]], rules: Mapping[str, Rule],
+                   config: Config, cache: FindingsCache | None, executor: Executor | None
+                   ) -> list[FileResult | None]:
+    """Per-file results of the single-file rules known before the main loop: findings-cache hits and,
+    with an executor and enough misses, results computed in the pool. None = analyse in the loop."""
+    out: list[FileResult | None] = [None] * len(sources)
+    misses = list(range(len(sources)))
+    if cache is not None:
+        rules_hash = config.rules_hash()
+        misses = []
+        for i, (change, source) in enumerate(sources):
+            hit = cache.get(_cache_key(source, change, rules_hash))
+            if hit is None:
+                misses.append(i)
+            else:
+                out[i] = hit
+    if executor is not None and misses:
+        from bot import parallel
+
+        computed = parallel.analyze_in_pool(executor, [sources[i][1] for i in misses], rules, config)
+        if computed is not None:
+            rules_hash = config.rules_hash() if cache is not None else ""
+            for i, result in zip(misses, computed):
+                out[i] = result
+                if cache is not None:
+                    change, source = sources[i]
+                    cache[_cache_key(source, change, rules_hash)] = result
+    return out
 
 
 def number_findings(findings: list[Finding]) -> None:

@@ -103,6 +103,23 @@ class SourceFile:
     def __repr__(self) -> str:
         return f"SourceFile({self.path!r})"
 
+    # Lazily computed attributes that only serve analysis; release() drops them.
+    _DERIVED = ("lines", "_line_starts", "python", "go", "js", "yaml_docs", "dockerfile", "python_nodes",
+                "python_parents", "_python_by_type", "_python_order", "python_imports", "_memo")
+
+    def release(self) -> None:
+        """Drop parses and derived caches (they are rebuilt on next use): bounds a big review's memory."""
+        d = self.__dict__
+        for name in self._DERIVED:
+            d.pop(name, None)
+
+    def memo(self, key: str, compute: Any) -> Any:
+        """`compute(self)` once per file, shared by the rules that need the same derived analysis."""
+        memo = self.__dict__.setdefault("_memo", {})
+        if key not in memo:
+            memo[key] = compute(self)
+        return memo[key]
+
     @cached_property
     def lines(self) -> list[str]:
         return self.text.splitlines()

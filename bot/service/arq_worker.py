@@ -10,12 +10,13 @@ from arq import Retry
 from arq.worker import Worker, func
 
 from bot.service.logs import log_context
+from bot.service.memo import JobMemo
 from bot.service.queue import Task
 from bot.service.redis_queue import FUNCTION, KEEP_SECONDS, QUEUE_NAME, RedisQueue, redis_settings
 
 log = logging.getLogger(__name__)
 JOB_TIMEOUT = 3600.0  # arq's hard cap on one task; leases (renewed while alive) detect dead workers
-Runner = Callable[[Task, int, bool], Awaitable[str]]  # (task, attempt, final attempt?) -> outcome
+Runner = Callable[..., Awaitable[str]]  # (task, attempt, final attempt?, memo=JobMemo) -> outcome
 
 
 async def readiness_task(ctx: dict, payload: str, seq: int = 0) -> str:
@@ -38,7 +39,8 @@ async def readiness_task(ctx: dict, payload: str, seq: int = 0) -> str:
             return "dead"
         renewer = asyncio.create_task(_renew(queue, key, job_id))
         try:
-            outcome = await ctx["runner"](task, attempts, attempts >= queue.max_attempts)
+            outcome = await ctx["runner"](task, attempts, attempts >= queue.max_attempts,
+                                          memo=JobMemo(queue, task.job.delivery_id))
         except asyncio.CancelledError:  # shutdown: give the lease back, arq runs the job again elsewhere
             with contextlib.suppress(Exception):
                 await asyncio.shield(_give_back(queue, key, job_id))
@@ -104,10 +106,10 @@ def review_runner(github, *, gitlab=None, metrics=None, cache=None) -> Runner:
 
     from bot.service.worker import run_task
 
-    async def run(task: Task, attempts: int, final: bool) -> str:
+    async def run(task: Task, attempts: int, final: bool, memo: JobMemo | None = None) -> str:
         started = time.monotonic()
         try:
-            outcome = await run_task(github, task, cache=cache, final=final, gitlab=gitlab)
+            outcome = await run_task(github, task, cache=cache, final=final, gitlab=gitlab, memo=memo)
         except Exception:
             if metrics is not None:
                 metrics.jobs.labels(task.kind, "dead" if final else "retry").inc()

@@ -139,6 +139,14 @@ class RedisQueue:
                 tr.ltrim(_DEAD, 0, DEAD_KEPT - 1)
             await tr.execute()
 
+    async def recall(self, delivery_id: str) -> dict | None:
+        """The memo an earlier attempt of this delivery left (e.g. its check run id), or None."""
+        raw = await (await self.pool()).get(f"readiness:memo:{delivery_id}")
+        return json.loads(raw) if raw else None
+
+    async def remember(self, delivery_id: str, data: dict) -> None:
+        await (await self.pool()).set(f"readiness:memo:{delivery_id}", json.dumps(data), ex=KEEP_SECONDS)
+
     def backoff(self, attempts: int) -> float:
         import random
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import secrets
 import sqlite3
@@ -31,6 +32,11 @@ CREATE TABLE IF NOT EXISTS jobs (
 );
 CREATE INDEX IF NOT EXISTS jobs_runnable ON jobs (state, available_at, id);
 CREATE INDEX IF NOT EXISTS jobs_key ON jobs (pr_key, state);
+CREATE TABLE IF NOT EXISTS memos (             -- what a retried delivery must reuse (its check run)
+  delivery_id TEXT PRIMARY KEY,
+  data TEXT NOT NULL,
+  updated_at REAL NOT NULL
+);
 """
 
 
@@ -160,8 +166,20 @@ class SQLiteQueue:
     async def prune(self, older_than: float) -> int:
         """Forget finished rows (and their delivery ids) older than `older_than` seconds."""
         cutoff = time.time() - older_than
+        await self._run(lambda: self._db.execute("DELETE FROM memos WHERE updated_at<?", (cutoff,)))
         return await self._run(lambda: self._db.execute(
             "DELETE FROM jobs WHERE state IN ('done', 'superseded') AND updated_at<?", (cutoff,)).rowcount)
+
+    async def recall(self, delivery_id: str) -> dict | None:
+        """The memo a earlier attempt of this delivery left (e.g. its check run id), or None."""
+        row = await self._run(lambda: self._db.execute(
+            "SELECT data FROM memos WHERE delivery_id=?", (delivery_id,)).fetchone())
+        return json.loads(row[0]) if row else None
+
+    async def remember(self, delivery_id: str, data: dict) -> None:
+        await self._run(lambda: self._db.execute(
+            "INSERT OR REPLACE INTO memos (delivery_id, data, updated_at) VALUES (?, ?, ?)",
+            (delivery_id, json.dumps(data), time.time())))
 
     def ping(self) -> bool:
         with self._lock:

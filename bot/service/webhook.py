@@ -60,8 +60,11 @@ async def _handle(request: web.Request, rt, event: str) -> web.Response:
         return _answer(400, "body is not a JSON object")
     try:
         decision = route(event, payload, delivery)
-    except (KeyError, TypeError, ValueError) as exc:
-        return _answer(400, f"{event} payload lacks a field the bot needs: {exc}")
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
+        return _answer(400, f"{event} payload lacks a field the bot needs, or it has the wrong type: {exc!r}")
+    problem = _shape_problem(decision.task)
+    if problem:
+        return _answer(400, f"{event} payload: {problem}")
     if event in ("installation", "installation_repositories"):
         account = ((payload.get("installation") or {}).get("account") or {}).get("login", "?")
         log.info("github %s.%s for %s (delivery %s)", event, payload.get("action"), account, delivery)
@@ -73,3 +76,23 @@ async def _handle(request: web.Request, rt, event: str) -> web.Response:
         return _answer(200, "delivery already received")
     log.info("delivery %s (%s): %s for %s", delivery, event, decision.reason, decision.task.job.key)
     return _answer(202, decision.reason)
+
+
+def _shape_problem(task) -> str:
+    """What is wrongly typed in a routed task (random or hostile JSON), or "" when it can be queued."""
+    if task is None:
+        return ""
+    job = task.job
+    checks = [("repository.full_name", job.repo, str), ("head sha", job.head_sha, str),
+              ("base ref", job.base_ref, str), ("base sha", job.base_sha, str), ("sender", job.requested_by, str),
+              ("author", task.author, str)]
+    for name, value, kind in checks:
+        if not isinstance(value, kind):
+            return f"{name} must be a {kind.__name__}"
+    if not isinstance(job.installation_id, int) or isinstance(job.installation_id, bool):
+        return "installation.id must be a number"
+    if task.comment_id is not None and (not isinstance(task.comment_id, int) or isinstance(task.comment_id, bool)):
+        return "comment.id must be a number"
+    if "/" not in job.repo or job.number < 1:
+        return "repository.full_name must be owner/name and the number positive"
+    return ""

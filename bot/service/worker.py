@@ -13,6 +13,7 @@ from bot.forges.github.app import GitHubApp
 from bot.pipeline import run_job
 from bot.render.comments import HELP_TEXT, failure_summary
 from bot.service.logs import log_context
+from bot.service.memo import JobMemo, attach
 from bot.service.metrics import Metrics
 from bot.service.queue import JobQueue, Lease, Task
 
@@ -24,12 +25,15 @@ def refusal(user: str) -> str:
             f"can run `/readiness recheck`.")
 
 
-async def run_task(github: GitHubApp, task: Task, *, cache=None, final: bool = True, gitlab=None) -> str:
-    """Run one task to the end; returns its outcome. Exceptions close the check run, then propagate."""
+async def run_task(github: GitHubApp, task: Task, *, cache=None, final: bool = True, gitlab=None,
+                   memo: JobMemo | None = None) -> str:
+    """Run one task to the end; returns its outcome. Exceptions close the check run, then propagate.
+    With a `memo`, a retried task reuses the check run its earlier attempt opened (kept in progress)."""
     job = task.job
     if job.forge == "gitlab" and gitlab is None:
         raise RuntimeError("a GitLab task but GitLab is not configured (READINESS_GITLAB_*)")
     forge = (gitlab if job.forge == "gitlab" else github).forge(job)
+    resumable = await attach(forge, memo)
     try:
         if task.kind == "help":
             await forge.comment(getattr(forge, "help_text", HELP_TEXT))
@@ -56,7 +60,7 @@ async def run_task(github: GitHubApp, task: Task, *, cache=None, final: bool = T
             if final:
                 await forge.abandon("Review failed", failure_summary(str(exc) or type(exc).__name__),
                                     conclusion="failure")
-            else:
+            elif not resumable:  # with a memo the next attempt picks the in-progress check run up again
                 await forge.abandon("Review interrupted, retrying", failure_summary(str(exc)), "neutral")
         raise
 
@@ -135,7 +139,8 @@ class WorkerPool:
         started = time.monotonic()
         try:
             outcome = await run_task(self.github, task, cache=self.cache,
-                                     final=lease.attempts >= self.max_attempts, gitlab=self.gitlab)
+                                     final=lease.attempts >= self.max_attempts, gitlab=self.gitlab,
+                                     memo=JobMemo(self.queue, task.job.delivery_id))
         except asyncio.CancelledError:
             renewer.cancel()
             with contextlib.suppress(Exception):

@@ -36,8 +36,16 @@ _LOWER = re.compile(r"\b(lower(?:ed|ing)?|reduc(?:e|ed|ing)|drop(?:ped)?|decreas
 _GATE = re.compile(r"\b(coverage|cov|fail[-_ ]under|threshold|gate)\b", re.I)
 
 
+# Pipeline files of other CI systems (their YAML has no file kind of its own).
+_OTHER_CI = re.compile(
+    r"(?:^|/)(?:\.circleci/config|azure-pipelines[\w.-]*|bitbucket-pipelines|\.travis|\.drone|\.woodpecker"
+    r"|appveyor|\.?cloudbuild[\w.-]*|\.buildkite/[\w.-]*|\.woodpecker/[\w.-]*|\.tekton/[\w.-]*)\.ya?ml$"
+)
+
+
 def _applies(f: SourceFile) -> bool:
-    return bool(f.kinds & _CI_KINDS) or f.name in _CONFIG_NAMES or f.name.startswith(".coveragerc")
+    return (bool(f.kinds & _CI_KINDS) or f.name in _CONFIG_NAMES or f.name.startswith(".coveragerc")
+            or bool(_OTHER_CI.search(f.path)))
 
 
 @rule(

@@ -11,12 +11,13 @@ from checks.source import ParseError, SourceFile
 
 _SECRET_WORD = re.compile(
     r"(TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?|CREDS|"
-    r"AUTH_?KEY|SIGNING_?KEY|NPMRC|PYPIRC|NETRC)",
+    r"AUTH_?KEY|SIGNING_?KEY|NPMRC|PYPIRC|NETRC|(?<![A-Z0-9])PAT(?![A-Z0-9]))",
     re.I,
 )
 # Names that mention a secret but carry a reference to it, not the secret itself.
 _NOT_SECRET = re.compile(
     r"(_(URL|URI|HOST|ENDPOINT|PATH|FILE|DIR|NAME|TYPE|ID|ARN|REF|MOUNT|ENABLED|HEADER|EXPIRY|TTL)$"
+    r"|_(TOKENS|SECRETS|COUNT|LIMIT|SIZE|LENGTH|LEN|TIMEOUT)$|^(MAX|MIN|NUM)_"
     r"|^(USE|ENABLE|WITH|HAS)_)",
     re.I,
 )

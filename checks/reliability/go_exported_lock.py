@@ -18,7 +18,9 @@ _LOCKED_NAME = re.compile(r"(locked|nolock|unsafe)$", re.I)
 def _structs(root: g.Node, imps: dict[str, str]) -> dict[str, tuple[g.Node, list[str], bool, dict[str, int]]]:
     """type name -> (spec, named mutex fields, embeds a mutex, {field name: line})."""
     out = {}
-    for spec in g.walk(root, "type_spec"):
+    specs = [sp for td in root.named_children if td.type == "type_declaration"
+             for sp in td.named_children if sp.type == "type_spec"]
+    for spec in specs:
         st = spec.child_by_field_name("type")
         if st is None or st.type != "struct_type":
             continue
@@ -39,6 +41,10 @@ def _structs(root: g.Node, imps: dict[str, str]) -> dict[str, tuple[g.Node, list
                     mutexes.append(n)
         out[g.text(spec.child_by_field_name("name"))] = (spec, mutexes, embedded, fields)
     return out
+
+
+def _top_methods(root: g.Node) -> list[g.Node]:
+    return [n for n in root.named_children if n.type == "method_declaration"]
 
 
 def _lock_calls(body: g.Node, recv: str, mutexes: list[str], embedded: bool) -> bool:
@@ -120,19 +126,20 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     imps = g.imports(root)
     structs = _structs(root, imps)
     methods: dict[str, list[tuple[g.Node, str, bool]]] = {}  # type -> (method, receiver, in this file)
-    for m in g.walk(root, "method_declaration"):
+    for m in _top_methods(root):
         recv, typ = _go.receiver_type(m)
         methods.setdefault(typ, []).append((m, recv, True))
     # methods of this file's structs declared in sibling files of the package
     if ctx.repo is not None and structs:
         for other in ctx.repo.files("go"):
-            if other.path == f.path or other.is_test or not _go.same_dir(other.path, f.path):
+            if other.path == f.path or other.is_test or not _go.same_dir(other.path, f.path) \
+                    or "Lock()" not in other.text:
                 continue
             try:
                 oroot = other.go
             except Exception:
                 continue
-            for m in g.walk(oroot, "method_declaration"):
+            for m in _top_methods(oroot):
                 recv, typ = _go.receiver_type(m)
                 if typ in structs:
                     methods.setdefault(typ, []).append((m, recv, False))
@@ -142,7 +149,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         missing = set(methods) - set(structs)
         if missing:
             for other in ctx.repo.files("go"):
-                if other.path == f.path or not _go.same_dir(other.path, f.path):
+                if other.path == f.path or not _go.same_dir(other.path, f.path) or "Mutex" not in other.text:
                     continue
                 try:
                     oroot = other.go

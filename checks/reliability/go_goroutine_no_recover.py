@@ -65,7 +65,8 @@ def _is_safego_helper(fn: g.Node) -> bool:
 
 
 def _helpers(root: g.Node) -> list[str]:
-    return [g.func_name(fn) for fn in g.walk(root, *_go.NAMED_FUNC_TYPES) if _is_safego_helper(fn)]
+    return [g.func_name(fn) for fn in root.named_children
+            if fn.type in _go.NAMED_FUNC_TYPES and _is_safego_helper(fn)]
 
 
 def _does_io(body: g.Node, imps: dict[str, str]) -> str | None:
@@ -125,10 +126,11 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         goroutines.append((go_stmt, _go.body(lit)))
     if not goroutines:
         return
-    helpers = _helpers(root)
+    helpers = _helpers(root) if "recover()" in f.text else []
     if not helpers and ctx.repo is not None:
         for other in ctx.repo.files("go"):
-            if other.path == f.path or other.is_test or not _go.same_dir(other.path, f.path):
+            if other.path == f.path or other.is_test or not _go.same_dir(other.path, f.path) \
+                    or "recover()" not in other.text:
                 continue
             try:
                 helpers = _helpers(other.go)

@@ -31,7 +31,7 @@ from checks.source import SourceFile
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     if not any(tok in f.text for tok in ("{}", "[]", "dict(", "list(", "set(", "defaultdict", "deque(")):
         return
-    for c in long_lived_containers(f.python):
+    for c in f.memo("long_lived_containers", lambda f: long_lived_containers(f.python)):
         if not c.grows or c.shrinks or c.registry:
             continue
         in_handler = any(is_request_handler(fn) for _line, _how, fn in c.grows)

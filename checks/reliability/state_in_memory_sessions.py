@@ -57,7 +57,7 @@ def _is_login_store(name: str) -> bool:
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     if not any(w in f.text.lower() for w in ("session", "token", "login", "auth", "otp", "csrf", "nonce")):
         return
-    for c in long_lived_containers(f.python):
+    for c in f.memo("long_lived_containers", lambda f: long_lived_containers(f.python)):
         if c.kind != "dict" or not _is_login_store(c.name):
             continue
         keyed = [g for g in c.grows if g[1] in ("stores by key", "calls .setdefault()", "calls .update()")]

@@ -29,6 +29,17 @@ _LINKISH = re.compile(
 _SPLIT = re.compile(r"""^\s*[{\[,]?\s*(?:-\s+)?(?:export\s+|ENV\s+|ARG\s+)?["']?(?P<key>[A-Za-z_][\w.\-\[\] ]*?)["']?\s*(?:=|:(?=\s|$)|:(?=["']))\s*(?P<val>.*)$""")
 _LIST_ITEM = re.compile(r"^\s*-\s+(?P<val>[^:#]+?)\s*$")
 _DEPLOY_KINDS = {"yaml", "toml", "ini", "env", "json", "terraform", "dockerfile", "conf"}
+# In application code only the catalog's "example.com URLs in admin/callback links" count: a
+# constant or field named like an admin/callback/redirect link that points at example.com.
+_CODE_KINDS = {"python", "go", "js"}
+_CODE_LINK_KEY = re.compile(r"(?i)admin|callback|redirect")
+_CODE_LINK = re.compile(
+    r"""^\s*(?:(?:export\s+)?(?:const|let|var|final|static|public|private|readonly)\s+)*"""
+    r"""(?:self\.|this\.)?["']?(?P<key>[A-Za-z_$][\w$]*)["']?\s*(?::\s*[\w.\[\]| ]+?\s*)?(?::=|=|:)\s*"""
+    r"""(?P<q>["'`])(?P<val>[a-z][a-z0-9+.-]*://[^"'`\s]+)(?P=q)\s*[,;]?\s*$"""
+)
+# A marker inside an asset path (`/img/placeholder.png`) names a file, it is not a placeholder value.
+_ASSET = re.compile(r"(?i)^[\w./-]*\.(?:png|jpe?g|gif|svg|webp|ico|bmp|html?|css|js|woff2?)$")
 
 
 def _strip_comment(line: str, kinds: frozenset[str]) -> str:
@@ -45,6 +56,8 @@ def _placeholder(key: str, value: str) -> str | None:
         return None
     if _WHOLE.match(v):
         return v
+    if _ASSET.match(v):
+        return None
     # In prose ("replace this with ..."), only shouting markers count: REPLACE_WITH_X, CHANGE_ME.
     m = (_SHOUT if re.search(r"\s", v) else _MARKER).search(v)
     if m:
@@ -65,7 +78,7 @@ def _placeholder(key: str, value: str) -> str | None:
     fix="Fill the value from the environment or a secret store at deploy time (Helm values per "
         "environment, `secretKeyRef`, `${VAR}` substitution) and keep placeholders only in "
         "`*.example` / `*.template` files.",
-    kinds=_DEPLOY_KINDS,
+    kinds=_DEPLOY_KINDS | _CODE_KINDS,
     example=Example(
         path="deploy/k8s/configmap.yaml",
         bad='apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: api\ndata:\n'
@@ -78,6 +91,9 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     if is_template_file(f.path) or is_doc_file(f.path) or f.kinds & {"gha", "gitlab-ci"}:
         return
     if any(p in ("example", "examples", "sample", "samples") for p in f.path.split("/")[:-1]):
+        return
+    if not (f.kinds & _DEPLOY_KINDS):
+        yield from _code_links(f)
         return
     for number, raw in enumerate(f.lines, start=1):
         line = _strip_comment(raw, f.kinds)
@@ -97,3 +113,19 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         if found:
             what = f"`{key}`" if key else "This list item"
             yield Hit(number, message=f"{what} is set to the placeholder `{found}`")
+
+
+def _code_links(f: SourceFile) -> Iterator[Hit]:
+    """Application code: `ADMIN_URL = "https://admin.example.com"`, `CallbackURL: "https://example.com/cb"`."""
+    if "example." not in f.text:
+        return
+    for number, line in enumerate(f.lines, start=1):
+        if "example." not in line:
+            continue
+        m = _CODE_LINK.match(line)
+        if not m or not _CODE_LINK_KEY.search(m.group("key")):
+            continue
+        host = m.group("val").split("://", 1)[1].split("/", 1)[0].rsplit("@", 1)[-1].split(":", 1)[0]
+        if re.search(r"(?i)(?:^|\.)example\.(?:com|org|net)$", host):
+            yield Hit(number, message=f"`{m.group('key')}` points at the placeholder host "
+                                      f"`{m.group('val')}`")

@@ -24,7 +24,8 @@ _SECRET_STORE_READ = re.compile(
 )
 # The whole environment: `env`, `printenv`, `export -p`, `set` as a command with no arguments.
 _ENV_DUMP = re.compile(
-    r"(?:^|[;&|(`]|\$\(|\bthen\b|\bdo\b|\brun:|\bscript:|\bRUN\s|^\s*[-@]+)\s*(?:sudo\s+)?(?:env|printenv|export\s+-p|set|declare\s+-x)\s*"
+    r"(?:^|[;&|(`]|\$\(|\bthen\b|\bdo\b|\brun:|\bscript:|\bRUN\s|^\s*[-@]+|\bsh\s*\(?\s*(?:script:\s*)?[\"']{1,3})"
+    r"\s*(?:sudo\s+)?(?:env|printenv|export\s+-p|set|declare\s+-x)\s*"
     r"(?=(?:\|\s*sort\b[^|>]*)?(?:>>?|\|\s*(?:sudo\s+)?tee\b))"
 )
 

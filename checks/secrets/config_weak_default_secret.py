@@ -204,6 +204,7 @@ def _golang(f: SourceFile) -> Iterator[Hit]:
     root = f.go
     seen: set[int] = set()
     env_vars: dict[str, str] = {}  # `s := os.Getenv("JWT_SECRET")` -> s: JWT_SECRET
+    ok_vars: dict[str, str] = {}
     for node in go.walk(root, "short_var_declaration", "assignment_statement", "var_spec"):
         if node.type == "var_spec":
             lhs, rhs = node.children_by_field_name("name"), node.child_by_field_name("value")
@@ -216,6 +217,8 @@ def _golang(f: SourceFile) -> Iterator[Hit]:
             args = go.call_args(call)
             if go.call_name(call) in ("os.Getenv", "os.LookupEnv") and args and go.string_value(args[0]):
                 env_vars[go.text(lhs[0])] = go.string_value(args[0])
+                if go.call_name(call) == "os.LookupEnv" and len(lhs) > 1:
+                    ok_vars[go.text(lhs[1])] = go.text(lhs[0])  # `v, ok := os.LookupEnv(...)`: ok -> v
 
     def hit(node, message: str) -> Iterator[Hit]:
         line = go.line(node)
@@ -227,7 +230,7 @@ def _golang(f: SourceFile) -> Iterator[Hit]:
         if node.type == "call_expression":
             yield from _go_call(node, hit)
         elif node.type == "if_statement":
-            yield from _go_if(node, hit, env_vars)
+            yield from _go_if(node, hit, env_vars, ok_vars)
         else:
             yield from _go_field(node, hit)
 
@@ -277,8 +280,13 @@ def _go_empty_target(cond) -> str | None:
     return None
 
 
-def _go_if(node, hit, env_vars: dict[str, str]) -> Iterator[Hit]:
-    target = _go_empty_target(node.child_by_field_name("condition"))
+def _go_if(node, hit, env_vars: dict[str, str], ok_vars: dict[str, str] | None = None) -> Iterator[Hit]:
+    cond = node.child_by_field_name("condition")
+    target = _go_empty_target(cond)
+    if not target and ok_vars and cond is not None and cond.type == "unary_expression":
+        operand = cond.child_by_field_name("operand")
+        if go.text(cond).startswith("!") and operand is not None and operand.type == "identifier":
+            target = ok_vars.get(go.text(operand))  # `if !ok { v = "dev" }`
     if not target:
         return
     env = env_vars.get(target)

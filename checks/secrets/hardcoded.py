@@ -65,7 +65,7 @@ _URL_CREDS = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s:/@\"'`]*:([^\s@/\"'`]+)@[^\
     options={"min_length": 8, "entropy_threshold": 3.0},
     example=Example(
         path="config/settings.py",
-        bad='AWS_ACCESS_KEY_ID = "AKIAZ7Q4X2LMN8RTV3PW"\n'
+        bad='AWS_ACCESS_KEY_ID = "AKIAZ7Q4X2LMN8RTV3PW"\n'  # readiness: ignore[secrets.hardcoded] this rule's own bad example, not a credential
             'AWS_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq8Kd3Lm"\n',
         good='import os\n\nAWS_ACCESS_KEY_ID = os.environ["AWS_ACCESS_KEY_ID"]\n'
              'AWS_SECRET_ACCESS_KEY = os.environ["AWS_SECRET_ACCESS_KEY"]\n',

@@ -194,7 +194,14 @@ def under_if_debug(node: ast.AST, parent_of: dict[ast.AST, ast.AST]) -> bool:
 
 def go_pkg_names(root: go.Node, *needles: str) -> set[str]:
     """Local names of imports whose path contains any of `needles`."""
-    return {name for name, path in go.imports(root).items() if any(n in path for n in needles)}
+    out = set()
+    for name, path in go.imports(root).items():
+        if any(n in path for n in needles):
+            out.add(name)
+            # `github.com/dgrijalva/jwt-go` declares `package jwt`: the unaliased local name drops the -go
+            if name.endswith("-go"):
+                out.add(name[:-3])
+    return out
 
 
 def go_str(node: go.Node | None) -> str | None:

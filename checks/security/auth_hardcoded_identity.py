@@ -58,7 +58,7 @@ def _literal_id(value: object) -> bool:
     fix="Derive the user and tenant from the verified credential (session, JWT claims, API key lookup) in an "
         "auth dependency/middleware, and remove bypass flags from production code (gate local shortcuts on a "
         "test-only setting that cannot ship).",
-    kinds={"python", "go", "js"},
+    kinds={"python", "go", "js", "env", "yaml"},
     example=Example(
         path="app/api/orders.py",
         bad='from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get("/orders")\n'
@@ -77,6 +77,8 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         yield from _golang(f)
     elif "js" in f.kinds:
         yield from _javascript(f)
+    elif "env" in f.kinds or "yaml" in f.kinds:
+        yield from _config(f)
 
 
 def _flag(name: str, value: object) -> str | None:
@@ -295,3 +297,70 @@ def _javascript(f: SourceFile) -> Iterator[Hit]:
         msg = _flag(m.group(1), m.group(2) == "true")
         if msg and not _web.is_dev_settings(f.path):
             yield Hit(f.line_at(m.start(1)), message=msg)
+
+
+# --- deploy config: .env files, k8s/compose environment, config YAML ------------------------
+
+_CONFIG_DEV = re.compile(r"(?i)(^|[/._-])(dev|devel|development|local|test|tests|testing|example|examples|sample|"
+                         r"template|tmpl|ci|e2e)([/._-]|$)")
+_ENV_FLAG_LINE = re.compile(r"""^\s*(?:export\s+|-\s+)?["']?([A-Za-z_][\w.-]*)["']?\s*[=:]\s*["']?(\w+)["']?"""
+                            r"""\s*(?:#.*)?$""")
+
+
+def _config(f: SourceFile) -> Iterator[Hit]:
+    """`SKIP_AUTH=true` / `DISABLE_AUTH: "true"` / `- name: AUTH_DISABLED` + `value: "1"` in deploy config."""
+    if _CONFIG_DEV.search(f.path) or "gha" in f.kinds or "gitlab-ci" in f.kinds:
+        return
+    if "compose" in f.kinds and "prod" not in f.name.lower():
+        return  # compose files mostly describe local development stacks
+    if not re.search(r"(?i)auth|login|jwt", f.text):
+        return
+    if "yaml" in f.kinds:
+        try:
+            docs = f.yaml_docs
+        except Exception:  # Helm templates and other non-YAML: fall back to the line forms
+            docs = None
+        if docs is not None:
+            for doc in docs:
+                yield from _walk_config(doc)
+            return
+    for number, line in enumerate(f.lines, start=1):
+        m = _ENV_FLAG_LINE.match(line)
+        if m and _upper_flag(m.group(1)):
+            msg = _flag(m.group(1), m.group(2))
+            if msg:
+                yield Hit(number, message=msg)
+
+
+def _upper_flag(name: str) -> bool:
+    """Environment-style names only (`SKIP_AUTH`), not tool settings such as Loki's `auth_enabled: false`."""
+    return name.isupper()
+
+
+def _walk_config(node: object) -> Iterator[Hit]:
+    from checks.lang.yamlast import YList, YMap
+
+    if isinstance(node, YMap):
+        name = node.get("name")
+        if isinstance(name, str) and "value" in node and _upper_flag(name):
+            value = node.get("value")
+            msg = _flag(name, value if isinstance(value, (bool, str)) else str(value))
+            if msg:
+                yield Hit(node.line_of("value"), message=msg)
+        for key, value in node.items():
+            msg = _flag(key, value if isinstance(value, (bool, str)) else str(value)) \
+                if isinstance(key, str) and _upper_flag(key) and isinstance(value, (bool, str, int)) else None
+            if msg:
+                yield Hit(node.line_of(key), message=msg)
+            else:
+                yield from _walk_config(value)
+    elif isinstance(node, YList):
+        for i, item in enumerate(node):
+            if isinstance(item, str) and "=" in item:
+                key, _, value = item.partition("=")
+                if _upper_flag(key.strip()):
+                    msg = _flag(key.strip(), value.strip().strip("'\""))
+                    if msg:
+                        yield Hit(node.item_lines[i], message=msg)
+            else:
+                yield from _walk_config(item)

@@ -82,8 +82,8 @@ def _python(f: SourceFile) -> Iterator[Hit]:
             yield Hit(node.lineno, message=f"The `{key}` token is read from the URL query string")
     # FastAPI parameters declared as query parameters.
     for fn in f.python_of(ast.FunctionDef, ast.AsyncFunctionDef):
-        if _fastapi_route(fn):
-            yield from _fastapi_params(fn, imports)
+        # dependencies (`async def get_user(token: str = Query(...))`) count when `Query` is FastAPI's
+        yield from _fastapi_params(fn, imports, explicit_only=not _fastapi_route(fn))
 
 
 def _is_query_source(base: ast.expr, imports: dict[str, str], query_vars: set[str]) -> bool:
@@ -125,7 +125,8 @@ def _fastapi_route(fn: ast.AST) -> bool:
     return False
 
 
-def _fastapi_params(fn: ast.FunctionDef | ast.AsyncFunctionDef, imports: dict[str, str]) -> Iterator[Hit]:
+def _fastapi_params(fn: ast.FunctionDef | ast.AsyncFunctionDef, imports: dict[str, str],
+                    explicit_only: bool = False) -> Iterator[Hit]:
     a = fn.args
     positional = [*a.posonlyargs, *a.args]
     defaults: dict[str, ast.expr | None] = {p.arg: None for p in [*positional, *a.kwonlyargs]}
@@ -146,6 +147,8 @@ def _fastapi_params(fn: ast.FunctionDef | ast.AsyncFunctionDef, imports: dict[st
             for e in elts[1:]:
                 if isinstance(e, ast.Call):
                     marker = call_name(e, imports)
+        if explicit_only and marker not in ("fastapi.Query", "fastapi.params.Query"):
+            continue
         if marker is not None:
             if marker.rsplit(".", 1)[-1] == "Query":
                 yield Hit(p.lineno, message=f"The `{p.arg}` parameter is declared as a query parameter, so the "

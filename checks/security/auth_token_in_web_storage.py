@@ -46,7 +46,13 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         return
     text = _web.strip_js_comments(f.text)
     consts = dict(re.findall(r"\b([A-Za-z_$][\w$]*)\s*(?::\s*\w+\s*)?[:=]\s*['\"`]([^'\"`$]+)['\"`]", text))
-    for m in _SET_ITEM.finditer(text):
+    # `const storage = window.localStorage; storage.setItem('jwt', t)`
+    aliases = set(re.findall(r"\b(?:const|let|var|private|public|readonly)\s+([A-Za-z_$][\w$]*)\s*(?::\s*Storage\s*)?="
+                             r"\s*(?:window\s*\.\s*|globalThis\s*\.\s*)?(?:localStorage|sessionStorage)\b\s*[;\n]", text))
+    set_item = _SET_ITEM if not aliases else re.compile(
+        r"(?:\b(?:window|globalThis|self)\s*\.\s*)?\b(localStorage|sessionStorage|"
+        + "|".join(re.escape(a) for a in sorted(aliases)) + r")\s*(?:\?\.|\.)\s*setItem\s*\(\s*")
+    for m in set_item.finditer(text):
         storage = m.group(1)
         args = _web.balanced_call_args(text, text.rfind("(", m.start(), m.end()))
         key_src, _, value_src = _split_first_arg(args)

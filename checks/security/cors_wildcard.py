@@ -23,6 +23,19 @@ def _has_star(items: list[str] | None) -> bool:
     return bool(items) and any(i.strip() == "*" for i in items or [])
 
 
+def _env_star(node: ast.AST | None) -> bool:
+    """`os.getenv("CORS_ORIGINS", "*")` (optionally `.split(",")`): a wildcard unless someone sets the variable."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "split":
+        node = node.func.value
+    if not isinstance(node, ast.Call):
+        return False
+    fname = ast.unparse(node.func)
+    if not re.search(r"(^|\.)(getenv|environ\.get|env|config)$", fname) or not node.args:
+        return False
+    default = node.args[1] if len(node.args) > 1 else kwarg(node, "default")
+    return _web.const_str(default) == "*" or _has_star(_web.str_items(default))
+
+
 @rule(
     "cors.wildcard",
     severity="HIGH",
@@ -76,6 +89,17 @@ def _python(f: SourceFile) -> Iterator[Hit]:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for t in targets:
                 name = t.id if isinstance(t, ast.Name) else t.attr if isinstance(t, ast.Attribute) else None
+                key = name or (_web.const_str(t.slice) if isinstance(t, ast.Subscript) else None)
+                # Flask-CORS config (`CORS_ORIGINS = "*"`), Django regex allowlists matching everything
+                if key in ("CORS_ORIGINS", "CORS_ALLOWED_ORIGINS", "CORS_ORIGIN_WHITELIST") and \
+                        (_has_star(_web.str_items(node.value)) or _env_star(node.value)) and \
+                        not _web.is_dev_settings(f.path):
+                    yield Hit(node.lineno, message=f"`{key}` allows `*`, so every origin may make cross-site "
+                                                   "requests")
+                if key in ("CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST") and \
+                        any(i in _WILD_REGEX for i in _web.str_items(node.value) or []) and \
+                        not _web.is_dev_settings(f.path):
+                    yield Hit(node.lineno, message=f"`{key}` contains a pattern that matches every origin")
                 if name in ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL") and _web.is_true(node.value):
                     if _web.is_dev_settings(f.path) or _web.under_if_debug(node, parent_of):
                         continue
@@ -100,7 +124,7 @@ def _py_call(f: SourceFile, call: ast.Call, imports: dict[str, str], assigns: di
     # Starlette / FastAPI / Litestar / Sanic-style keyword configuration.
     for key in ("allow_origins", "allowed_origins"):
         value = _web.resolve_py(kwarg(call, key), assigns)
-        if _has_star(_web.str_items(value)):
+        if _has_star(_web.str_items(value)) or _env_star(value):
             yield Hit(call.lineno, message=f"`{key}` contains `*`, so any website may call this API",
                       severity=_public(f, call.lineno, creds))
             return
@@ -116,7 +140,8 @@ def _py_call(f: SourceFile, call: ast.Call, imports: dict[str, str], assigns: di
         resources = kwarg(call, "resources")
         route_level = short == "cross_origin"
         if origins is not None:
-            if _has_star(_web.str_items(_web.resolve_py(origins, assigns))):
+            if _has_star(_web.str_items(_web.resolve_py(origins, assigns))) or \
+                    _env_star(_web.resolve_py(origins, assigns)):
                 sev = _public(f, call.lineno, creds) or (None if creds or not route_level
                                                          else Severity.parse("MEDIUM"))
                 yield Hit(call.lineno, message=f"`{short}(origins=\"*\")` lets any website call these routes",

@@ -44,7 +44,7 @@ _TEST_CLASS = re.compile(r"(?i)test|dev|local|debug")
     fix="Keep CSRF protection on (Django `CsrfViewMiddleware`, Flask-WTF `CSRFProtect`); exempt only endpoints "
         "that authenticate with a bearer token or a verified signature, and say so in a comment next to the "
         "exemption.",
-    kinds={"python", "js", "yaml", "env"},
+    kinds={"python", "js", "yaml", "env", "json", "toml", "ini"},
     example=Example(
         path="shop/views.py",
         bad='from django.http import JsonResponse\nfrom django.views.decorators.csrf import csrf_exempt\n\n\n'
@@ -56,7 +56,7 @@ _TEST_CLASS = re.compile(r"(?i)test|dev|local|debug")
     ),
 )
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
-    if "csrf" not in f.text.lower():
+    if "csrf" not in f.text.lower() and "MIDDLEWARE" not in f.text:
         return
     if _web.is_dev_settings(f.path):
         return
@@ -64,7 +64,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         yield from _python(f)
     elif "js" in f.kinds:
         yield from _javascript(f)
-    elif "env" in f.kinds or "yaml" in f.kinds:
+    elif f.kinds & {"env", "yaml", "json", "toml", "ini"}:
         yield from _config(f)
 
 
@@ -86,6 +86,9 @@ def _python(f: SourceFile) -> Iterator[Hit]:
             if name.endswith("csrf_exempt") and node.args and not _is_decorator(node, parent_of):
                 if not _declares_token_auth(_web.comments_near(f.lines, node.lineno, before=2)):
                     yield Hit(node.lineno, message="`csrf_exempt(...)` turns off CSRF protection for this view")
+            elif name in ("MIDDLEWARE.remove", "settings.MIDDLEWARE.remove") and node.args and \
+                    (_web.const_str(node.args[0]) or "").endswith("CsrfViewMiddleware"):
+                yield Hit(node.lineno, message="`CsrfViewMiddleware` is removed from `MIDDLEWARE`")
             elif name.endswith(".update") and _is_app_config(node.func):
                 for kw in node.keywords:
                     if kw.arg in _FLAGS and _web.is_false(kw.value) and not _in_test_context(node, parent_of):
@@ -99,6 +102,21 @@ def _python(f: SourceFile) -> Iterator[Hit]:
                     yield Hit(node.lineno, message=f"`{flag} = False` turns off CSRF protection")
                 if isinstance(t, ast.Name) and t.id == "MIDDLEWARE" and isinstance(node.value, (ast.List, ast.Tuple)):
                     yield from _middleware(f, node)
+                elif isinstance(t, ast.Name) and t.id == "MIDDLEWARE" and _filters_out_csrf(node.value):
+                    yield Hit(node.lineno, message="`MIDDLEWARE` is rebuilt without `CsrfViewMiddleware`")
+
+
+def _filters_out_csrf(value: ast.expr | None) -> bool:
+    """`[m for m in BASE if m != "...CsrfViewMiddleware"]` / `... if "Csrf" not in m`."""
+    if not isinstance(value, (ast.ListComp, ast.GeneratorExp, ast.Call)):
+        return False
+    for node in ast.walk(value):
+        if isinstance(node, ast.Compare) and any(isinstance(op, (ast.NotEq, ast.NotIn, ast.IsNot))
+                                                 for op in node.ops):
+            for side in (node.left, *node.comparators):
+                if "Csrf" in (_web.const_str(side) or ""):
+                    return True
+    return False
 
 
 def _is_decorator(call: ast.Call, parent_of: dict[ast.AST, ast.AST]) -> bool:
@@ -184,7 +202,7 @@ def _javascript(f: SourceFile) -> Iterator[Hit]:
 
 
 _CFG_OFF = re.compile(r"""(?im)^[ \t]*(?:export[ \t]+)?["']?((?:WTF_)?CSRF[_-]?(?:ENABLED|PROTECTION)?|csrf|enable[_-]?csrf|"""
-                      r"""csrf[_-]?enabled)["']?\s*[:=]\s*["']?(false|0|no|off)["']?\s*(?:#.*)?$""")
+                      r"""csrf[_-]?enabled)["']?\s*[:=]\s*["']?(false|0|no|off)["']?\s*,?\s*(?:[#;].*)?$""")
 
 
 def _config(f: SourceFile) -> Iterator[Hit]:

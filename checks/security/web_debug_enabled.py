@@ -110,6 +110,9 @@ def _python(f: SourceFile) -> Iterator[Hit]:
         if isinstance(node, ast.Call):
             name = call_name(node, imports)
             debug = kwarg(node, "debug")
+            if debug is None and len(node.args) >= 3 and name.endswith(".run") and \
+                    any(v == "flask" or v.startswith("flask.") for v in imports.values()):
+                debug = node.args[2]  # Flask.run(host, port, debug)
             if not (isinstance(debug, ast.Constant) and debug.value is True):
                 if name.endswith((".config.update", "config.from_mapping")) and _truthy(kwarg(node, "DEBUG")):
                     yield Hit(node.lineno, message=f"`{dotted(node.func)}(DEBUG=True)` turns on Flask debug mode")

@@ -120,7 +120,9 @@ def _call(f: SourceFile, call: ast.Call, imports: dict[str, str], html_file: boo
         fn = next((d for d in _web.enclosing_defs(call, parent_of)
                    if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
         cleaned = _cleaned_names(fn, imports) if fn is not None else set()
-        if _safe_arg(arg, imports) or not _untrusted(arg, imports, cleaned):
+        if _safe_arg(arg, imports):
+            return
+        if not _untrusted(arg, imports, cleaned) and not _local_untrusted(arg, fn, imports, cleaned):
             return
         yield Hit(call.lineno, message=f"`{short}(...)` marks a non-literal value as safe HTML, bypassing "
                                        "auto-escaping")
@@ -148,6 +150,8 @@ def _safe_arg(arg: ast.expr, imports: dict[str, str]) -> bool:
 _USERISH = re.compile(r"(?i)(^|[._\[\'\"])(request|req|form|args|params|query|input|user_input|body|bio|comment|"
                       r"comments|description|content|message|msg|text|title|username|user|profile|post|"
                       r"review|note|notes|subject|search|q|payload)s?($|[._\]\'\"])")
+_SAFE_NAME = re.compile(r"(?i:escaped|saniti[sz]ed|safe|clean|bleach|icon|svg|widget|rendered|output|result|html$)|"
+                        r"^[A-Z][A-Z0-9_]*$|(^|\.)_?[A-Z][A-Z0-9_]+$")
 _SAFE_SOURCE = re.compile(r"(?i)escape|sanitize|clean|bleach|format_html|^_$|gettext|^reverse$|^static$|^len$|^int$|"
                           r"json_script|urlencode|quote")
 
@@ -207,7 +211,39 @@ def _untrusted(arg: ast.expr, imports: dict[str, str], cleaned: set[str]) -> boo
     if isinstance(arg, (ast.Name, ast.Attribute, ast.Subscript)):
         if _root(arg) in cleaned:
             return False
-        return bool(_USERISH.search(ast.unparse(arg)))
+        src = ast.unparse(arg)
+        # a bare value/field is trusted only when its name says it was escaped or is a known-safe constant
+        # model fields (`obj.description`) are user content unless the name says otherwise
+        return bool(_USERISH.search(src)) or (isinstance(arg, ast.Attribute) and isinstance(arg.value, ast.Name)
+                                              and arg.value.id not in ("self", "cls")
+                                              and not _SAFE_NAME.search(src))
+    return False
+
+
+_TEMPLATE_FILTER = re.compile(r"(^|\.)(filter|simple_tag|stringfilter|template_filter|app_template_filter)$")
+
+
+def _local_untrusted(arg: ast.expr, fn: ast.AST | None, imports: dict[str, str], cleaned: set[str]) -> bool:
+    """A local built from unescaped values (`html = "<b>" + name + "</b>"`), or the raw input of a
+    template filter (`@register.filter def raw(value): return mark_safe(value)`)."""
+    if not isinstance(arg, ast.Name) or fn is None or arg.id in cleaned:
+        return False
+    values = [n.value for n in ast.walk(fn) if isinstance(n, ast.Assign) and
+              any(isinstance(t, ast.Name) and t.id == arg.id for t in n.targets)]
+    augmented = any(isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name) and n.target.id == arg.id
+                    for n in ast.walk(fn))
+    if len(values) == 1 and not augmented:
+        v = values[0]
+        built = isinstance(v, (ast.JoinedStr, ast.BinOp)) or (
+            isinstance(v, ast.Call) and isinstance(v.func, ast.Attribute) and v.func.attr == "format"
+            and isinstance(v.func.value, ast.Constant))
+        return built and _untrusted(v, imports, cleaned)
+    if values or augmented:
+        return False
+    params = _web.py_param_names(fn) if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) else []
+    if arg.id in params[:1] and "safe" not in fn.name.lower():  # type: ignore[attr-defined]
+        decos = [dotted(d.func if isinstance(d, ast.Call) else d) or "" for d in fn.decorator_list]  # type: ignore
+        return any(_TEMPLATE_FILTER.search(d) for d in decos)
     return False
 
 

@@ -93,6 +93,10 @@ def _accepts_all(value: go.Node, funcs: dict[str, go.Node]) -> bool:
 
 
 _EMPTY_COND = re.compile(r'^\(?\s*(?:(\w+)\s*==\s*""|""\s*==\s*(\w+)|len\((\w+)\)\s*==\s*0)\s*\)?$')
+# The header read inline: `r.Header.Get("Origin") == ""`, `len(r.Header["Origin"]) == 0`, `"" == r.Header.Get(...)`.
+_DIRECT_EMPTY = re.compile(
+    r'^\(?\s*(?:(?:len\(\s*)?(?:\w+\.)*Header(?:\.Get\(\s*"origin"\s*\)|\[\s*"origin"\s*\])\s*\)?\s*==\s*(?:""|0)|'
+    r'""\s*==\s*(?:\w+\.)*Header\.Get\(\s*"origin"\s*\))\s*\)?$', re.I)
 
 
 def _empty_origin_passes(node: go.Node) -> Hit | None:
@@ -102,8 +106,10 @@ def _empty_origin_passes(node: go.Node) -> Hit | None:
     if cond is None or cons is None:
         return None
     ctext = go.text(cond).strip()
-    direct = re.fullmatch(r'(?:\w+\.)*Header\.Get\("Origin"\)\s*==\s*""', ctext)
-    m = _EMPTY_COND.match(ctext)
+    # `if origin == "" || allowed[origin] { return true }` passes on a missing header too
+    parts = [p.strip() for p in ctext.split("||")] if "&&" not in ctext else [ctext]
+    direct = next((p for p in parts if _DIRECT_EMPTY.match(p)), None)
+    m = next((mm for p in parts if (mm := _EMPTY_COND.match(p))), None)
     if not m and not direct:
         return None
     if not re.search(r"\breturn\s+true\b", go.text(cons)):
@@ -115,7 +121,8 @@ def _empty_origin_passes(node: go.Node) -> Hit | None:
     if direct:
         return Hit(go.line(node), message="The origin check returns true when the `Origin` header is missing")
     var = m.group(1) or m.group(2) or m.group(3)
-    origin_src = re.search(rf'\b{re.escape(var)}\s*:?=\s*[\w.]*(?:Header\.Get|Get)\(\s*"Origin"\s*\)', ftext) or \
+    origin_src = re.search(rf'(?i)\b{re.escape(var)}\s*:?=\s*[\w.]*(?:(?:Header\.Get|Get)\(\s*"Origin"\s*\)|'
+                           rf'Header\[\s*"Origin"\s*\])', ftext) or \
         (var.lower() == "origin" and re.search(r"\borigin\s+string\b", go_params(fn)) is not None)
     if origin_src:
         return Hit(go.line(node), message=f"The origin check returns true when `{var}` is empty, so requests "

@@ -30,7 +30,7 @@ class Recorder:
         self.overlap = False
         self.started = asyncio.Event()
 
-    async def __call__(self, task: Task, attempts: int, final: bool) -> str:
+    async def __call__(self, task: Task, attempts: int, final: bool, memo=None) -> str:
         key = task.job.key
         self.running[key] = self.running.get(key, 0) + 1
         self.overlap |= self.running[key] > 1

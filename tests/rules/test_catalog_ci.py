@@ -90,7 +90,51 @@ SECRET_BUILD_ARG = [
         '''), {3}),
     ("scripts/build.sh", "#!/bin/sh\ndocker build --build-arg AWS_SECRET_ACCESS_KEY -t x .\n", {2}),
     ("build/ci/image.sh", "#!/bin/bash\ndocker build --build-arg 'GITLAB_API_TOKEN=$T' .\n", {2}),
+    (".github/workflows/b.yml", d('''
+        on: push
+        jobs:
+          image:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: docker/build-push-action@v5
+                with:
+                  push: true
+                  build-args: |
+                    VERSION=1
+                    NPM_TOKEN=${{ secrets.NPM_TOKEN }}
+        '''), {11}),
+    (".gitlab-ci.yml", "build:\n  script:\n    - >\n      docker build\n      --build-arg CI_JOB_TOKEN=$CI_JOB_TOKEN\n      -t app .\n", {5}),
+    ("ci/Jenkinsfile", d('''
+        pipeline {
+          stages {
+            stage('b') {
+              steps {
+                sh \'\'\'
+                  docker build \\
+                    --build-arg GH_PAT=${GH_PAT} .
+                \'\'\'
+              }
+            }
+          }
+        }
+        '''), {7}),
+    ("build.mk", "img:\n\tdocker build --build-arg REGISTRY_PASSWORD=$(PW) .\n", {2}),
     # --- not: BuildKit secrets, non-secret build args
+    (".github/workflows/b.yml", d('''
+        on: push
+        jobs:
+          image:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: docker/build-push-action@v5
+                with:
+                  secrets: |
+                    npm=${{ secrets.NPM_TOKEN }}
+                  build-args: VERSION=1
+        '''), set()),
+    (".gitlab-ci.yml", "build:\n  script:\n    - docker build --build-arg TOKEN_URL=https://a/t --build-arg SECRET_NAME=db"
+                       " --build-arg MAX_TOKENS=10 --build-arg PATCH_LEVEL=2 .\n", set()),
+    ("scripts/b.sh", "#!/bin/sh\n# docker build --build-arg NPM_TOKEN=$T .\n", set()),
     (".gitlab-ci.yml", d('''
         build:
           script:
@@ -192,7 +236,21 @@ SCRIPT_INJECTION = [
             steps:
               - run: echo "${{ github.event.head_commit.message }}"
         '''), {6}),
+    (".github/workflows/pr.yml", d('''
+        on: pull_request_review
+        jobs:
+          t:
+            runs-on: ubuntu-latest
+            steps:
+              - run: echo "${{ github.event.review.body }}"
+              - run: echo "${{ github.event.pull_request.title }}"  # comment
+                working-directory: app
+        '''), {6, 7}),
+    (".github/workflows/push.yml", "on: push\njobs:\n  t:\n    runs-on: x\n    steps:\n"
+     "      - run: echo \"${{ github.event.commits[0].message }}\"\n", {6}),
     # --- not: passing through env, trusted contexts, non-run uses
+    (".github/workflows/pr.yml", "on: pull_request\njobs:\n  t:\n    runs-on: x\n    env:\n"
+     "      BR: ${{ github.head_ref }}\n    steps:\n      - run: echo \"$BR\"\n", set()),
     (".github/workflows/pr.yml", d('''
         on: pull_request
         jobs:
@@ -265,6 +323,30 @@ PWN = [
               - uses: actions/setup-node@v4
               - run: npm install
         '''), {11}),
+    (".github/workflows/pr-target.yml", d('''
+        on:
+          pull_request_target:
+            branches: [main]
+        jobs:
+          t:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+                with: { ref: "${{ github.event.pull_request.head.sha }}" }
+              - run: ./build.sh
+        '''), {9}),
+    (".github/workflows/pr-target.yml", d('''
+        on:
+          - pull_request_target
+        jobs:
+          t:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+                with:
+                  ref: ${{ github.head_ref }}
+              - uses: ./.github/actions/build
+        '''), {9}),
     # --- not
     (".github/workflows/pr.yml", d('''
         on: pull_request
@@ -339,6 +421,22 @@ UNPINNED = [
             uses: acme/shared-workflows/.github/workflows/build.yml@main
             secrets: inherit
         '''), {4}),
+    # multi-document workflow file
+    (".github/workflows/ci.yml", d('''
+        on: push
+        jobs:
+          a:
+            runs-on: x
+            steps:
+              - uses: actions/checkout@v4
+        ---
+        on: push
+        jobs:
+          b:
+            runs-on: x
+            steps:
+              - uses: owner/act@v2
+        '''), {13}),
     # --- not: SHA pins, local actions, docker images, first-party by default
     (".github/workflows/ci.yml", d(f'''
         on: push
@@ -419,7 +517,18 @@ COVERAGE = [
             # Coverage gate temporarily lowered to 10% until the refactor lands
             - pytest --cov=app
         '''), {3}),
+    (".gitlab-ci.yml", "test:\n  script:\n    - pytest --cov --cov-fail-under=59.5\n", {3}),
+    # other pipeline files and coverage config read by CI
+    ("Jenkinsfile", "node {\n  sh 'pytest --cov --cov-fail-under=10'\n}\n", {2}),
+    (".circleci/config.yml", "version: 2.1\njobs:\n  t:\n    steps:\n      - run: pytest --cov-fail-under=10\n", {5}),
+    ("azure-pipelines.yml", "steps:\n  - script: pytest --cov-fail-under=10\n", {2}),
+    ("bitbucket-pipelines.yml", "pipelines:\n  default:\n    - step:\n        script:\n"
+                                "          - pytest --cov-fail-under=10\n", {5}),
+    ("pyproject.toml", '[tool.pytest.ini_options]\naddopts = "--cov=app --cov-fail-under=20"\n', {2}),
+    (".coveragerc", "[report]\nfail_under = 15\n", {2}),
+    (".gitlab-ci.yml", "test:\n  script:\n    - pytest --cov --cov-fail-under=0\n", {3}),
     # --- not
+    (".gitlab-ci.yml", "# keep coverage above 80\ntest:\n  script:\n    - pytest --maxfail=5 --timeout=30\n", set()),
     (".gitlab-ci.yml", d('''
         test:
           coverage: '/TOTAL.*\\s+(\\d+%)$/'
@@ -483,6 +592,18 @@ MISSING_ARTIFACT = [
                   name: junit
                   path: junit.xml
         '''), {10}),
+    (".gitlab-ci.yml", d('''
+        test:
+          script:
+            - pytest -q
+          artifacts:
+            when: always
+            reports:
+              junit:
+                - junit.xml
+                - reports/e2e.xml
+        '''), {8, 9}),
+    (".gitlab-ci.yml", "lint:\n  script:\n    - ruff check .\n  artifacts:\n    reports:\n      codequality: gl-code-quality.json\n", {6}),
     # --- not: produced by a command in the same file
     (".gitlab-ci.yml", d('''
         test:
@@ -517,6 +638,10 @@ MISSING_ARTIFACT = [
             reports:
               junit: reports/*.xml
         '''), set()),
+    (".gitlab-ci.yml", "lint:\n  script:\n    - ruff check . --output-format=gitlab > gl-code-quality.json\n"
+                       "  artifacts:\n    reports:\n      codequality: gl-code-quality.json\n", set()),
+    (".gitlab-ci.yml", "test:\n  script:\n    - go test ./... 2>&1 | go-junit-report > report.xml\n"
+                       "  artifacts:\n    reports:\n      junit: report.xml\n", set()),
     (".github/workflows/ci.yml", d('''
         on: push
         jobs:

@@ -124,6 +124,11 @@ HARDCODED = [
 
         var SessionSecret = "{HIGH_ENTROPY_2}"
         '''), {3}),
+    # GCP service-account JSON: the PEM sits inside a JSON string with \\n escapes
+    ("deploy/gcp-sa.json", '{\n  "type": "service_account",\n  "private_key": "' + PEM_HEAD.replace("RSA ", "")
+     + "\\n" + PEM_BODY + "\\n" + PEM_TAIL.replace("RSA ", "") + '\\n"\n}\n', {3}),
+    ("config/app.json", '{"db": {"user": "app", "password": "' + HIGH_ENTROPY + '"}}\n', {1}),
+    ("charts/api/values.yaml", "---\nreplicas: 1\n---\nauth:\n  jwtSecret: " + HIGH_ENTROPY_2 + "\n", {5}),
     # --- not: placeholders, references, secret stores
     (".env", d('''
         DB_PASSWORD=changeme
@@ -345,7 +350,52 @@ WEAK_DEFAULT = [
           secret: process.env.SESSION_SECRET || 'keyboard cat',
         }));
         '''), {3}),
+    ("app/config.py", 'import os\nDB_PASSWORD = os.getenv(key="DB_PASSWORD", default="postgres")\n', {2}),
+    ("app/config.py", 'import os\nAPI_KEY = os.getenv("API_KEY") or "local-key"\n', {2}),
+    ("app/config.py", 'import os\nSECRET = os.environ["SECRET"] if "SECRET" in os.environ else "dev"\n', {2}),
+    ("app/config.py", 'from decouple import config\nSECRET_KEY = config("SECRET_KEY", default="django-insecure-x")\n', {2}),
+    ("app/settings.py", d('''
+        from pydantic import Field
+        from pydantic_settings import BaseSettings
+
+
+        class Settings(BaseSettings):
+            api_token: str = Field(default="local")
+        '''), {6}),
+    ("web/src/config.ts", "export const JWT_SECRET = process.env.JWT_SECRET ?? 'dev-secret';\n", {1}),
+    ("internal/config/config.go", d('''
+        package config
+
+        import "os"
+
+        func Token() string {
+        	token, ok := os.LookupEnv("API_TOKEN")
+        	if !ok {
+        		token = "dev-token"
+        	}
+        	return token
+        }
+        '''), {8}),
+    ("internal/config/config.go", 'package config\n\ntype Config struct {\n'
+     '\tJWTSecret string `env:"JWT_SECRET" envDefault:"dev-secret"`\n'
+     '\tPort      string `env:"PORT" envDefault:"8080"`\n}\n', {4}),
+    ("app/config.py", 'import os\nsecret = os.getenv("SECRET_KEY")\nif secret is None:\n    secret = "dev"\n', {4}),
     # --- not
+    ("internal/config/config.go", d('''
+        package config
+
+        import "os"
+
+        func Port() string {
+        	port, ok := os.LookupEnv("PORT")
+        	if !ok {
+        		port = "8080"
+        	}
+        	return port
+        }
+        '''), set()),
+    ("app/config.py", 'import os\nLEVEL = os.environ["LOG_LEVEL"] if "LOG_LEVEL" in os.environ else "info"\n', set()),
+    ("web/src/config.ts", "export const API_URL = process.env.API_URL || 'http://localhost:8080';\n", set()),
     ("app/config.py", d('''
         import os
 
@@ -428,7 +478,25 @@ PLACEHOLDER = [
             - https://app.acme.io/callback
             - PLACEHOLDER
         '''), {5}),
+    ("docker-compose.yml", "services:\n  api:\n    environment:\n      - API_KEY=CHANGE-ME\n      - SENTRY_DSN=\n", {4}),
+    ("config/app.ini", "[oauth]\nredirect_uri = https://example.com/oauth2/callback\n", {2}),
+    # example.com admin/callback links in application code
+    ("app/config.py", 'ADMIN_URL = "https://admin.example.com/dashboard"\nLOG_LEVEL = "info"\n', {1}),
+    ("internal/config/config.go", 'package config\n\nconst callbackURL = "https://example.com/oauth/callback"\n', {3}),
+    ("web/src/config.ts", d('''
+        export const config = {
+          adminUrl: 'https://admin.example.com',
+          homeUrl: 'https://example.com',
+        };
+        const redirectUri: string = "https://example.com/cb";
+        '''), {2, 5}),
     # --- not: template/example files and docs, real values
+    ("app/config.py", 'ADMIN_URL = "https://admin.acme.io"\nCALLBACK = "https://example.org.acme.io/cb"\n', set()),
+    ("app/cli.py", 'parser.add_argument("--admin-url", default="https://admin.example.com")\n'
+                   '# ADMIN_URL = "https://admin.example.com"\n', set()),
+    ("app/tests/test_config.py", 'ADMIN_URL = "https://admin.example.com"\n', set()),
+    ("deploy/k8s/configmap.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n"
+                                  "  PLACEHOLDER_IMAGE: /static/img/placeholder.png\n", set()),
     ("config/settings.toml.example", 'signing_secret = "CHANGE-ME"\n', set()),
     ("config/settings.example.toml", 'signing_secret = "CHANGE-ME"\n', set()),
     ("deploy/k8s/configmap.template.yaml", d('''
@@ -571,6 +639,17 @@ SECRET_DUMP = [
                   printenv > environment.log
                   make build
         '''), {7}),
+    ("scripts/backup.sh", "#!/bin/bash\nkubectl get secret db -o yaml | tee db-secret.yaml\n", {2}),
+    ("scripts/backup.sh", "#!/bin/bash\nkubectl get secret \\\n  db -n prod \\\n  -o yaml > db.yaml\n", {2}),
+    (".gitlab-ci.yml", "debug:\n  script:\n    - printenv | sort > env.txt\n", {3}),
+    ("Jenkinsfile", d('''
+        node {
+          sh "printenv | sort > env.txt"
+          sh(script: 'env > e.txt')
+          sh 'envsubst < a > b'
+          sh 'set -e; make'
+        }
+        '''), {2, 3}),
     # --- not: reading a secret into a variable, piping to kubectl, non-secret resources
     ("scripts/deploy.sh", d('''
         #!/usr/bin/env bash

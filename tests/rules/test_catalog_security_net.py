@@ -622,6 +622,206 @@ TLS = [
 ]
 
 
+# --- more variations -----------------------------------------------------------------------------
+
+PROXY += [
+    case("app/ratelimit.py", """
+        from flask import request
+
+        def client_key():
+            return request.headers.get("X-Real-IP") or request.remote_addr  «
+
+        limiter = Limiter(key_func=client_key)
+    """),
+    case("internal/api/ratelimit.go", """
+        package api
+
+        import "net/http"
+
+        func limit(next http.Handler, l *Limiter) http.Handler {
+        	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+        		ip := r.Header.Get("X-Real-Ip")  «
+        		if !l.Allow(ip) {
+        			w.WriteHeader(http.StatusTooManyRequests)
+        			return
+        		}
+        		next.ServeHTTP(w, r)
+        	})
+        }
+    """),
+]
+
+SSRF += [
+    case("app/proxy.py", """
+        import httpx
+        from flask import request
+
+        @app.post("/fetch")
+        def fetch():
+            target = request.json["url"]
+            with httpx.Client(timeout=5) as client:
+                return client.get(target).text  «
+    """),
+]
+
+EXEC += [
+    case("app/tasks.py", """
+        import subprocess
+
+        def convert(src, dst):
+            cmd = "convert {} {}".format(src, dst)
+            subprocess.check_output(cmd, shell=True)  «
+    """),
+    case("internal/tools/run.go", """
+        package tools
+
+        import "os/exec"
+
+        func Ping(host string) error {
+        	return exec.Command("sh", "-c", "ping -c 1 "+host).Run()  «
+        }
+    """),
+]
+
+DESER += [
+    case("app/config.py", """
+        import yaml
+
+        def parse(text):
+            return yaml.unsafe_load(text)  «
+    """),
+    case("app/ml.py", """
+        import pickle
+
+        def load_model():
+            with open("models/classifier.pkl", "rb") as fh:
+                return pickle.load(fh)
+    """),
+]
+
+TLS += [
+    case("app/clients/partner.py", """
+        import requests
+
+        def call(method, url, **kw):
+            return requests.request(method, url, verify=False, timeout=10, **kw)  «
+    """),
+    case("app/clients/partner.py", """
+        import aiohttp
+
+        async def fetch(url):
+            connector = aiohttp.TCPConnector(ssl=False)  «
+            async with aiohttp.ClientSession(connector=connector) as s:
+                return await s.get(url)
+    """),
+]
+
+
+# --- more variations (2) --------------------------------------------------------------------------
+
+PROXY += [
+    case("app/views.py", """
+        from django.http import HttpResponseForbidden
+
+        def admin_panel(request):
+            ip = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0]  «
+            if ip not in ADMIN_IPS:
+                return HttpResponseForbidden()
+            return render(request, "admin.html")
+    """),
+]
+
+SSRF += [
+    case("internal/notify/slack.go", """
+        package notify
+
+        import (
+        	"bytes"
+        	"net/http"
+        )
+
+        type Config struct{ WebhookURL string }
+
+        func Post(cfg Config, body []byte) error {
+        	_, err := http.Post(cfg.WebhookURL, "application/json", bytes.NewReader(body))  «
+        	return err
+        }
+    """),
+    case("app/notify.py", """
+        import aiohttp
+        from app.config import settings
+
+        async def notify(event):
+            async with aiohttp.ClientSession() as session:
+                async with session.post(settings.webhook_url, json=event) as resp:  «
+                    return resp.status
+    """),
+]
+
+EXEC += [
+    case("app/tasks.py", """
+        import asyncio
+
+        async def run(cmd):
+            proc = await asyncio.create_subprocess_shell(cmd)  «
+            return await proc.wait()
+    """),
+    case("internal/tools/run.go", """
+        package tools
+
+        import (
+        	"fmt"
+        	"os/exec"
+        )
+
+        func Backup(db string) error {
+        	script := fmt.Sprintf("pg_dump %s | gzip > /backups/%s.gz", db, db)
+        	return exec.Command("bash", "-c", script).Run()  «
+        }
+    """),
+]
+
+DESER += [
+    case("app/config.py", """
+        import yaml
+
+        def parse_all(text):
+            return list(yaml.load_all(text))  «
+    """),
+    case("app/config.py", """
+        import yaml
+
+        def parse_all(text):
+            return list(yaml.safe_load_all(text)) + list(yaml.load_all(text, Loader=yaml.SafeLoader))
+    """),
+    case("app/calc.py", """
+        from flask import request
+
+        @app.post("/calc")
+        def calc():
+            return str(eval(request.form["expr"]))  «
+    """),
+]
+
+TLS += [
+    case("app/clients/partner.py", """
+        import ssl
+
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE  «
+    """),
+    case("app/clients/partner.py", """
+        import requests
+
+        session = requests.Session()
+
+        def fetch(url):
+            return session.get(url, verify=False, timeout=5)  «
+    """),
+]
+
+
 ALL = (
     table("net.untrusted-proxy", PROXY)
     + table("net.ssrf-unvalidated-endpoint", SSRF)

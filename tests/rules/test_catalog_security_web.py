@@ -1580,6 +1580,709 @@ DEBUG = [
 ]
 
 
+# --- more variations -----------------------------------------------------------------------------
+
+WS += [
+    case("app/ws_server.py", """
+        import websockets as ws
+
+        async def main():
+            server = await ws.serve(handler, "0.0.0.0", 8765, origins=None)  «
+            await server.wait_closed()
+    """),
+    case("app/ws_server.py", """
+        from websockets.sync.server import serve
+
+        def main():
+            with serve(handler, "0.0.0.0", 8765, origins=["https://app.example.com", None]) as server:
+                server.serve_forever()
+    """),
+]
+
+TOKEN_URL += [
+    case("internal/api/auth.go", """
+        package api
+
+        import "net/http"
+
+        func tokenFrom(r *http.Request) string {
+        	q := r.URL.Query()
+        	return q.Get("access_token")  «
+        }
+    """),
+    case("app/api/deps.py", """
+        from starlette.requests import Request
+
+        def get_token(req: Request) -> str | None:
+            return req.query_params.get("jwt")  «
+    """),
+]
+
+JWT += [
+    case("app/auth.py", """
+        import jwt
+
+        NO_VERIFY = {"verify_signature": False}
+
+        def claims(token):
+            return jwt.decode(token, options=NO_VERIFY)  «
+    """),
+    case("app/auth.py", """
+        import jwt
+
+        def claims(token):
+            return jwt.decode(token, key, algorithms=['HS256', 'none'])  «
+    """),
+    case("tests/test_auth.py", """
+        import jwt
+
+        def test_claims(token):
+            assert jwt.decode(token, options={"verify_signature": False})["sub"] == "u1"
+    """),
+]
+
+IDENTITY += [
+    case("app/api/deps.py", """
+        from fastapi import Request
+
+        async def get_current_user(request: Request):
+            # auth disabled for the beta
+            return User(id=1, email="beta@example.com")  «
+    """),
+]
+
+STORAGE += [
+    case("web/src/api/client.ts", """
+        export function onAuthenticated(resp: AuthResponse): void {
+          localStorage.setItem("refreshToken", resp.refreshToken);  «
+          localStorage.setItem("lastLogin", new Date().toISOString());
+        }
+    """),
+    case("web/src/auth.js", """
+        export const save = (t) => sessionStorage.setItem(`id_token`, t);  «
+    """),
+]
+
+CSRF += [
+    case("app/views.py", """
+        from django.views.decorators import csrf
+
+        @csrf.csrf_exempt  «
+        def delete_account(request):
+            if request.method == "DELETE":
+                request.user.delete()
+            return HttpResponse(status=204)
+    """),
+    case("app/config.py", """
+        class Config:
+            SECRET_KEY = os.environ["SECRET_KEY"]
+
+        class TestingConfig(Config):
+            TESTING = True
+            WTF_CSRF_ENABLED = False
+    """),
+    case("config/app.yaml", """
+        security:
+          csrf: true
+    """),
+]
+
+AUTOESCAPE += [
+    case("app/render.py", """
+        from jinja2 import Environment, FileSystemLoader
+
+        env = Environment(loader=FileSystemLoader("templates"))  «
+
+        def page(user):
+            return env.get_template("profile.html").render(user=user)
+    """),
+    case("app/render.py", """
+        from flask import Flask
+
+        app = Flask(__name__)
+        app.jinja_env.autoescape = False  «
+    """),
+    case("tools/gen_manifests.py", """
+        import jinja2
+
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader("deploy"), keep_trailing_newline=True)
+        out = env.get_template("deployment.yaml.j2").render(image=image)
+    """),
+]
+
+HTML += [
+    case("internal/web/handlers.go", """
+        package web
+
+        import (
+        	"fmt"
+        	"net/http"
+        )
+
+        func greet(w http.ResponseWriter, r *http.Request) {
+        	fmt.Fprintf(w, "<p>Hello %s</p>", r.FormValue("name"))  «
+        }
+    """),
+    case("web/src/comments.ts", """
+        export function render(container: HTMLElement, comment: Comment): void {
+          container.innerHTML = '<p class="body">' + comment.body + '</p>';  «
+        }
+    """),
+]
+
+URL_SCHEME += [
+    case("internal/api/types.go", """
+        package api
+
+        import "fmt"
+
+        type CreateLinkRequest struct {
+        	Title  string `json:"title"`
+        	Target string `json:"target"`
+        	IconURL string `json:"icon_url"`  «
+        }
+
+        func (r *CreateLinkRequest) Validate() error {
+        	if r.Title == "" {
+        		return fmt.Errorf("title required")
+        	}
+        	if len(r.Target) > 2048 {
+        		return fmt.Errorf("target too long")
+        	}
+        	return nil
+        }
+    """),
+    case("app/schemas.py", """
+        from pydantic import BaseModel, validator
+
+        class Link(BaseModel):
+            title: str
+            href: str  «
+
+            @validator("title")
+            def title_ok(cls, v):
+                return v.strip()
+    """),
+]
+
+HSTS += [
+    case("nginx/conf.d/app.conf", """
+        server {
+            listen 80;
+            return 301 https://$host$request_uri;
+        }
+
+        server {  «
+            listen 443 ssl;
+            server_name app.example.com;
+            ssl_certificate /etc/ssl/app.crt;
+            ssl_certificate_key /etc/ssl/app.key;
+            add_header X-Content-Type-Options nosniff;
+        }
+    """),
+    case("nginx/nginx.conf", """
+        server {
+            listen 443 ssl;
+            ssl_certificate /etc/ssl/app.crt;
+            ssl_certificate_key /etc/ssl/app.key;
+            #add_header Strict-Transport-Security 'max-age=31536000';  «
+        }
+    """),
+]
+
+DEBUG += [
+    case(".env", """
+        PORT=8080
+        GIN_MODE=debug  «
+    """),
+    case(".env.local", """
+        GIN_MODE=debug
+    """),
+    case("config/settings/test.py", """
+        DEBUG = True
+    """),
+    case("app/main.py", """
+        import uvicorn
+        from fastapi import FastAPI
+
+        app = FastAPI(debug=settings.DEBUG)
+    """),
+]
+
+
+# --- more variations (2) --------------------------------------------------------------------------
+
+CORS += [
+    case("mysite/settings.py", """
+        CORS_ORIGIN_ALLOW_ALL = True  «
+    """),
+    case("internal/server/router.go", """
+        package server
+
+        import (
+        	"github.com/gin-contrib/cors"
+        	"github.com/gin-gonic/gin"
+        )
+
+        func NewRouter() *gin.Engine {
+        	r := gin.New()
+        	r.Use(cors.Default())  «
+        	return r
+        }
+    """),
+    case("cmd/api/main.go", """
+        package main
+
+        import (
+        	"net/http"
+
+        	"github.com/rs/cors"
+        )
+
+        func main() {
+        	handler := cors.AllowAll().Handler(http.DefaultServeMux)  «
+        	http.ListenAndServe(":8080", handler)
+        }
+    """),
+    case("internal/api/middleware.go", """
+        package api
+
+        import "github.com/gin-gonic/gin"
+
+        func CORS() gin.HandlerFunc {
+        	return func(c *gin.Context) {
+        		c.Header("Access-Control-Allow-Origin", "*")  «
+        		c.Next()
+        	}
+        }
+    """),
+    case("app/middleware.py", """
+        def add_cors(response):
+            response.headers["Access-Control-Allow-Origin"] = "*"  «
+            return response
+    """),
+]
+
+WS += [
+    case("internal/ws/hub.go", """
+        package ws
+
+        import (
+        	"net/http"
+
+        	"github.com/gorilla/websocket"
+        )
+
+        var upgrader = websocket.Upgrader{
+        	CheckOrigin: func(*http.Request) bool { return true },  «
+        }
+    """),
+    case("app/ws_server.py", """
+        from websockets import serve
+
+        async def main():
+            async with serve(echo, "localhost", 8765):  «
+                await asyncio.get_running_loop().create_future()
+    """),
+]
+
+TOKEN_URL += [
+    case("app/views.py", """
+        from django.http import JsonResponse
+
+        def export(request):
+            token = request.GET.get("access_token")  «
+            user = authenticate_token(token)
+            return JsonResponse(user.export())
+    """),
+    case("app/handlers.py", """
+        from aiohttp import web
+
+        async def stream(request: web.Request) -> web.StreamResponse:
+            token = request.query.get("token")  «
+            await authorize(token)
+            return web.Response(text="ok")
+    """),
+    case("web/src/live.ts", """
+        const url = `wss://${location.host}/live?access_token=${auth.accessToken}`;  «
+        export const socket = new WebSocket(url);
+    """),
+]
+
+JWT += [
+    case("internal/auth/jwt.go", """
+        package auth
+
+        import "github.com/golang-jwt/jwt/v5"
+
+        func keyFunc(t *jwt.Token) (interface{}, error) {
+        	return signingKey, nil
+        }
+
+        func Parse(raw string) (*jwt.Token, error) {
+        	return jwt.Parse(raw, keyFunc)  «
+        }
+    """),
+    case("internal/auth/jwt.go", """
+        package auth
+
+        import (
+        	"errors"
+
+        	"github.com/golang-jwt/jwt/v5"
+        )
+
+        func keyFunc(t *jwt.Token) (interface{}, error) {
+        	if t.Method.Alg() != jwt.SigningMethodRS256.Alg() {
+        		return nil, errors.New("bad alg")
+        	}
+        	return publicKey, nil
+        }
+
+        func Parse(raw string) (*jwt.Token, error) {
+        	return jwt.Parse(raw, keyFunc)
+        }
+    """),
+]
+
+IDENTITY += [
+    case("app/settings.py", """
+        BYPASS_AUTH = True  «
+    """),
+]
+
+CSRF += [
+    case("app/__init__.py", """
+        from flask import Flask
+
+        app = Flask(__name__)
+        app.config.update(  «
+            SECRET_KEY=os.environ["SECRET_KEY"],
+            WTF_CSRF_ENABLED=False,
+        )
+    """),
+]
+
+AUTOESCAPE += [
+    case("app/views.py", """
+        from flask import request
+        from markupsafe import Markup
+
+        @app.get("/search")
+        def search():
+            return Markup(request.args["q"])  «
+    """),
+    case("app/render.py", """
+        import jinja2
+
+        def render(src, **ctx):
+            return jinja2.Template(src, autoescape=True).render(**ctx)
+    """),
+]
+
+HTML += [
+    case("internal/web/handlers.go", """
+        package web
+
+        import (
+        	"fmt"
+        	"html/template"
+        )
+
+        func badge(name string) template.HTML {
+        	return template.HTML(fmt.Sprintf("<span class=\\"badge\\">%s</span>", name))  «
+        }
+    """),
+    case("web/src/preview.js", """
+        import DOMPurify from "dompurify";
+
+        export function preview(el, html) {
+          el.innerHTML = DOMPurify.sanitize(html);
+        }
+    """),
+]
+
+DEBUG += [
+    case("deploy/k8s/configmap.yaml", """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: api-config
+        data:
+          LOG_LEVEL: info
+          GIN_MODE: "debug"  «
+    """),
+    case("Dockerfile", """
+        FROM golang:1.22
+        ENV GIN_MODE debug  «
+        CMD ["/app"]
+    """),
+    case("cmd/server/main.go", """
+        package main
+
+        import "github.com/gin-gonic/gin"
+
+        func main() {
+        	gin.SetMode("debug")  «
+        	gin.New().Run()
+        }
+    """),
+    case("config/settings/prod.py", """
+        from .base import *
+
+        DEBUG = True  «
+    """),
+]
+
+
+IDENTITY += [
+    case(".env", """
+        DATABASE_URL=postgres://db/app
+        SKIP_AUTH=true  «
+    """),
+    case("deploy/k8s/deployment.yaml", """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: api
+        spec:
+          template:
+            spec:
+              containers:
+                - name: api
+                  env:
+                    - name: DISABLE_AUTH
+                      value: "true"  «
+                    - name: LOG_LEVEL
+                      value: info
+    """),
+    case("deploy/k8s/deployment.yaml", """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: api
+        spec:
+          template:
+            spec:
+              containers:
+                - name: api
+                  env:
+                    - name: DISABLE_AUTH
+                      value: "false"
+    """),
+    case(".env.example", """
+        SKIP_AUTH=true
+    """),
+    case("deploy/loki/config.yaml", """
+        auth_enabled: false
+        server:
+          http_listen_port: 3100
+    """),
+]
+
+
+# --- forms found while probing (each was silent before the fix) ----------------------------------
+
+CORS += [
+    case("app/main.py", """
+        import os
+        from fastapi import FastAPI
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app = FastAPI()
+        app.add_middleware(CORSMiddleware, allow_origins=os.getenv("CORS_ORIGINS", "*").split(","))  «
+    """),
+    case("app/config.py", """
+        class ProductionConfig:
+            CORS_ORIGINS = "*"  «
+            CORS_SUPPORTS_CREDENTIALS = True
+    """),
+    case("mysite/settings.py", """
+        CORS_ALLOWED_ORIGIN_REGEXES = [r".*"]  «
+    """),
+    case("app/main.py", """
+        import os
+        from fastapi import FastAPI
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app = FastAPI()
+        app.add_middleware(CORSMiddleware, allow_origins=os.environ["CORS_ORIGINS"].split(","))
+    """),
+]
+
+WS += [
+    case("internal/ws/hub.go", """
+        package ws
+
+        import (
+        	"net/http"
+
+        	"github.com/gorilla/websocket"
+        )
+
+        var upgrader = websocket.Upgrader{
+        	CheckOrigin: func(r *http.Request) bool {
+        		if len(r.Header.Get("Origin")) == 0 {  «
+        			return true
+        		}
+        		return r.Header.Get("Origin") == cfg.Origin
+        	},
+        }
+    """),
+    case("internal/ws/hub.go", """
+        package ws
+
+        import (
+        	"net/http"
+
+        	"github.com/gorilla/websocket"
+        )
+
+        var upgrader = websocket.Upgrader{
+        	CheckOrigin: func(r *http.Request) bool {
+        		origin := r.Header.Get("Origin")
+        		if origin == "" || allowed[origin] {  «
+        			return true
+        		}
+        		return false
+        	},
+        }
+    """),
+]
+
+TOKEN_URL += [
+    case("app/api/deps.py", """
+        from fastapi import Query
+
+        async def get_current_user(token: str = Query(...)):  «
+            return await verify(token)
+    """),
+    case("app/api/deps.py", """
+        from typing import Annotated
+        from fastapi import Query, WebSocket
+
+        async def ws_user(websocket: WebSocket, token: Annotated[str | None, Query()] = None):  «
+            return await verify(token)
+    """),
+    case("app/api/deps.py", """
+        from fastapi import Query
+
+        async def pagination(page_token: str | None = Query(None), limit: int = Query(20)):
+            return page_token, limit
+    """),
+]
+
+JWT += [
+    case("internal/auth/jwt.go", """
+        package auth
+
+        import "github.com/dgrijalva/jwt-go"
+
+        func Parse(raw string) (*jwt.Token, error) {
+        	return jwt.Parse(raw, func(token *jwt.Token) (interface{}, error) {  «
+        		return secret, nil
+        	})
+        }
+    """),
+]
+
+STORAGE += [
+    case("web/src/auth.ts", """
+        const storage = window.localStorage;
+
+        export function save(token: string): void {
+          storage.setItem('jwt', token);  «
+          storage.setItem('theme', 'dark');
+        }
+    """),
+]
+
+CSRF += [
+    case("mysite/settings.py", """
+        MIDDLEWARE = [  «
+            "django.middleware.security.SecurityMiddleware",
+            "django.contrib.sessions.middleware.SessionMiddleware",
+            "django.middleware.common.CommonMiddleware",
+            "django.contrib.auth.middleware.AuthenticationMiddleware",
+        ]
+    """),
+    case("config/settings/production.py", """
+        from .base import *
+
+        MIDDLEWARE.remove("django.middleware.csrf.CsrfViewMiddleware")  «
+    """),
+    case("config/settings/production.py", """
+        from .base import MIDDLEWARE as BASE_MIDDLEWARE
+
+        MIDDLEWARE = [m for m in BASE_MIDDLEWARE if m != "django.middleware.csrf.CsrfViewMiddleware"]  «
+    """),
+    case("config/app.json", """
+        {
+          "security": {
+            "csrf": false,  «
+            "hsts": true
+          }
+        }
+    """),
+    case("config/settings.toml", """
+        [security]
+        csrf = false  «
+    """),
+]
+
+AUTOESCAPE += [
+    case("app/badges.py", """
+        from django.utils.safestring import mark_safe
+
+        def badge(name):
+            html = "<span class='badge'>" + name + "</span>"
+            return mark_safe(html)  «
+    """),
+    case("app/templatetags/markup.py", """
+        from django import template
+        from django.utils.safestring import mark_safe
+
+        register = template.Library()
+
+        @register.filter
+        def raw(value):
+            return mark_safe(value)  «
+    """),
+    case("app/views.py", """
+        from django.utils.safestring import mark_safe
+
+        def summary(item):
+            return mark_safe(item.summary)  «
+    """),
+    case("app/badges.py", """
+        from django.utils.html import escape
+        from django.utils.safestring import mark_safe
+
+        def badge(name):
+            html = "<span class='badge'>" + escape(name) + "</span>"
+            return mark_safe(html)
+    """),
+]
+
+DEBUG += [
+    case("app/main.py", """
+        from flask import Flask as F
+
+        application = F(__name__)
+        application.run("0.0.0.0", 8000, True)  «
+    """),
+]
+
+IDENTITY += [
+    case("docker-compose.prod.yml", """
+        services:
+          api:
+            environment:
+              - SKIP_AUTH=1  «
+    """),
+]
+
+
 ALL = (
     table("cors.wildcard", CORS)
     + table("ws.origin-unchecked", WS)

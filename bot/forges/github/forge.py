@@ -29,6 +29,8 @@ class GitHubForge:
         self.client = app.client(job.installation_id)
         self.check_id: int | None = None
         self.check_done = False
+        self.resume_check: dict | None = None  # {"id", "head_sha"} an earlier attempt of this job opened
+        self.on_check = None  # async callback(dict) recording a newly opened check run for later attempts
         self.summary_id: int | None = None
         self.summary_looked_up = False
         self._changes: list[ChangedFile] = []
@@ -86,8 +88,15 @@ class GitHubForge:
 
     # --- publishing ------------------------------------------------------------------------------
     async def start(self, job: Job) -> None:
-        if self.check_id is None:
-            self.check_id = await publish.start_check(self.client, job.repo, job.head_sha, job.delivery_id)
+        if self.check_id is not None:
+            return
+        resumed = self.resume_check or {}
+        if resumed.get("id") and resumed.get("head_sha") == job.head_sha:  # a retry: one check run per head
+            self.check_id = int(resumed["id"])
+            return
+        self.check_id = await publish.start_check(self.client, job.repo, job.head_sha, job.delivery_id)
+        if self.on_check is not None:
+            await self.on_check({"id": self.check_id, "head_sha": job.head_sha})
 
     async def publish(self, job: Job, review: Review) -> None:
         await self.start(job)
