@@ -107,7 +107,8 @@ async def run(queue: str, prs_count: int, per_pr: int, timeout: float) -> int:
         latencies: list[float] = []
         statuses: dict[int, int] = {}
         started = time.perf_counter()
-        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100)) as session:
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100),
+                                         timeout=aiohttp.ClientTimeout(total=timeout)) as session:
             await asyncio.gather(*(_send_pr(session, serve, pr, heads[pr.number], latencies, statuses)
                                    for pr in prs))
         sent = time.perf_counter() - started

@@ -46,6 +46,8 @@ def shared_pool() -> ProcessPoolExecutor | None:
             # forkserver: the service has threads (event loop, to_thread workers); forking it is unsafe.
             methods = multiprocessing.get_all_start_methods()
             ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+            if ctx.get_start_method() == "forkserver":
+                ctx.set_forkserver_preload(["bot.parallel", "checks.catalog"])  # workers start warm
             _pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_warm)
         return _pool
 
@@ -99,6 +101,8 @@ def analyze_in_pool(executor: Executor, files: Sequence[SourceFile], rules: Mapp
         return out
     except Exception:  # a broken pool must not fail the review: fall back to analysing here
         log.warning("process pool analysis failed; analysing in process", exc_info=True)
+        if executor is _pool:
+            shutdown()  # the next big review starts a fresh pool
         return None
 
 

@@ -153,7 +153,7 @@ def _actions(findings: Sequence[Finding]) -> list[str]:
         if not mine:
             continue
         n += 1
-        refs = ", ".join(f"{f.number} {f.title.lower()} (`{location(f)}`)" for f in mine[:10])
+        refs = ", ".join(f"{f.number} {f.title} (`{location(f)}`)" for f in mine[:10])
         more = f", and {len(mine) - 10} more" if len(mine) > 10 else ""
         out.append(f"{n}. **{label} ({sev.name}):** {refs}{more}")
     out.append("")

@@ -78,10 +78,7 @@ def _written_fields(body: g.Node, recv: str) -> set[str]:
 
 
 def _getter_field(method: g.Node, recv: str) -> str | None:
-    """Field a trivial getter returns (`func (c *C) Count() int { return c.count }`)."""
-    params = method.child_by_field_name("parameters")
-    if params is not None and params.named_children:
-        return None
+    """Field a trivial getter returns (`Count() int { return c.count }`, `Get(k) V { return c.items[k] }`)."""
     body = _go.body(method)
     if body is None:
         return None

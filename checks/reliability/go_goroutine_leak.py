@@ -90,8 +90,21 @@ def _drained(fn: g.Node, chan: str, go_stmt: g.Node) -> str:
             continue
         sel = _go.enclosing(n, ("select_statement",))
         if sel is None or not _go.inside(sel, body):
+            if _returns_between(body, go_stmt, n):
+                continue  # an early `return` can skip this receive
+            loop = _go.enclosing(n, ("for_statement",))
+            if loop is not None and _go.inside(loop, body) and not _go.inside(go_stmt, loop):
+                return "recv-loop"
             found = "recv"
     return found
+
+
+def _returns_between(body: g.Node, go_stmt: g.Node, recv: g.Node) -> bool:
+    """A `return` of the parent function between starting the goroutine and receiving from it."""
+    for r in _go.walk_same_func(body, "return_statement"):
+        if go_stmt.end_byte <= r.start_byte < recv.start_byte and not _go.inside(recv, r):
+            return True
+    return False
 
 
 def _path_sends(node: g.Node, sends: set[int]) -> int:
@@ -210,7 +223,9 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                 if _returned(outer, chan):
                     continue
                 drained = _drained(outer, chan, go_stmt)
-                if drained == "range" or (drained == "recv" and not looped):
+                loop = _go.enclosing(go_stmt, ("for_statement",))
+                per_iteration = loop is not None and _go.inside(loop, outer) and not _go.inside(decl, loop)
+                if drained in ("range", "recv-loop") or (drained == "recv" and not looped and not per_iteration):
                     continue
                 kind = "unbuffered" if cap is None else "too-small buffered"
             else:

@@ -17,7 +17,8 @@ _IO_QUALS = re.compile(
     r"github\.com/BurntSushi/toml|google\.golang\.org/protobuf/proto|github\.com/golang/protobuf/proto)"
     r"\.(Unmarshal|NewDecoder)$|"
     r"^net/http\.(Get|Post|Head|PostForm|NewRequest|NewRequestWithContext)$|"
-    r"^(io|io/ioutil)\.(ReadAll|ReadFull)$|^strconv\.Parse\w+$|^strconv\.Atoi$"
+    r"^(io|io/ioutil)\.(ReadAll|ReadFull|Copy|CopyN)$|^strconv\.Parse\w+$|^strconv\.Atoi$|"
+    r"^(os|io/ioutil)\.(ReadFile|WriteFile|Open|OpenFile|Create|ReadDir)$|^net\.(Dial|DialTimeout|Listen)$"
 )
 _IO_METHODS = {"Decode", "Unmarshal", "Do", "Query", "QueryContext", "QueryRow", "QueryRowContext",
                "Exec", "ExecContext", "ReadAll"}

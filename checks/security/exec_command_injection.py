@@ -87,7 +87,17 @@ def _python(f: SourceFile) -> Iterator[Hit]:
                                   "not a constant string or quoted with `shlex.quote`")
             continue
         if isinstance(cmd, (ast.List, ast.Tuple)):
-            hit = _argv_injection(cmd)
+            # ["sh", "-c", "echo " + x]: the list form still hands a built script to a shell
+            first = [e.value if isinstance(e, ast.Constant) and isinstance(e.value, str) else None
+                     for e in cmd.elts[:2]]
+            if len(cmd.elts) >= 3 and first[0] is not None and first[1] is not None and \
+                    (first[0] in _SHELLS or first[0].rsplit("/", 1)[-1] in _SHELLS) and \
+                    _SHELL_FLAG.match(first[1]) and dynamic(cmd.elts[2]):
+                yield Hit(call.lineno, end_line=call.end_lineno,
+                          message=f"`{dotted(call.func)}([\"{first[0]}\", \"{first[1]}\", ...])` hands "
+                                  f"{_describe(cmd.elts[2])} to the shell")
+                continue
+            hit = _argv_injection(cmd, scopes)
             if hit is not None:
                 yield Hit(hit.lineno, message=f"`{dotted(call.func)}` passes request data "
                           f"`{dotted(hit) or 'value'}` as a command argument with no `--` before it, so a "
@@ -106,11 +116,26 @@ def _describe(node: ast.AST | None) -> str:
     return "a non-constant command"
 
 
-def _argv_injection(argv: ast.List | ast.Tuple) -> ast.AST | None:
+def _from_request(node: ast.AST) -> bool:
+    for sub in ast.walk(node):
+        text = dotted(sub.func if isinstance(sub, ast.Call) else sub) if isinstance(
+            sub, (ast.Attribute, ast.Call, ast.Subscript)) else None
+        if isinstance(sub, ast.Subscript):
+            text = dotted(sub.value)
+        if text and text.startswith(_REQUEST_HEADS):
+            return True
+    return False
+
+
+def _argv_injection(argv: ast.List | ast.Tuple, scopes: "_net.Scopes | None" = None) -> ast.AST | None:
     """A request-derived element of an argv list with no `--` separator before it."""
     for elt in argv.elts:
         if isinstance(elt, ast.Constant) and elt.value == "--":
             return None
+        if isinstance(elt, ast.Name) and scopes is not None:
+            # branch = request.json["branch"]; subprocess.run(["git", "checkout", branch])
+            if any(_from_request(v) for v in scopes.values_of(elt.id, elt) or ()):
+                return elt
         for node in ast.walk(elt):
             text = dotted(node.func if isinstance(node, ast.Call) else node) if isinstance(
                 node, (ast.Attribute, ast.Call, ast.Subscript)) else None
@@ -134,6 +159,12 @@ def _go(f: SourceFile) -> Iterator[Hit]:
         args = go.call_args(call)
         if name.endswith("CommandContext"):
             args = args[1:]
+        tainted = _go_argv_injection(call, args)
+        if tainted is not None:
+            yield Hit(go.line(call), end_line=go.end_line(call),
+                      message=f"`{name}` passes request data `{go.text(tainted)}` as a command argument with no "
+                              "`--` before it, so a value starting with `-` is read as an option")
+            continue
         if len(args) < 3:
             continue
         shell = go.string_value(args[0])
@@ -164,3 +195,46 @@ def _go(f: SourceFile) -> Iterator[Hit]:
         yield Hit(go.line(call), end_line=go.end_line(call),
                   message=f"`{name}(\"{shell}\", \"{flag}\", {shown})` hands a non-constant script to the "
                           "shell")
+
+
+_GO_REQUEST_READ = re.compile(r"\.(URL\.Query\(\)\.Get|FormValue|PostFormValue|Query|DefaultQuery|PostForm|"
+                              r"DefaultPostForm|Param|QueryParam|FormParams?|GetHeader|Params\.ByName)\($")
+
+
+def _go_request_value(node, func, depth: int = 0) -> bool:
+    """`c.Query("repo")`, `r.URL.Query().Get("x")`, or a local assigned from one earlier in the function."""
+    for sub in go.walk(node):
+        if sub.type == "call_expression":
+            fn = sub.child_by_field_name("function")
+            if fn is not None and _GO_REQUEST_READ.search(go.text(fn) + "("):
+                return True
+        if sub.type == "identifier" and func is not None and depth < 2:
+            name = go.text(sub)
+            for decl in go.walk(func, "short_var_declaration", "assignment_statement"):
+                if decl.start_byte >= node.start_byte:
+                    break
+                left, right = decl.child_by_field_name("left"), decl.child_by_field_name("right")
+                if left is None or right is None:
+                    continue
+                if name in [go.text(n) for n in left.named_children] and \
+                        _go_request_value(right, func, depth + 1):
+                    return True
+    return False
+
+
+def _go_argv_injection(call, args):
+    """A request-derived argument to a program (not a shell) with no `--` separator before it."""
+    if len(args) < 2 or go.string_value(args[0]) is None:
+        return None
+    program = go.string_value(args[0]) or ""
+    if program in _SHELLS or program.rsplit("/", 1)[-1] in _SHELLS:
+        return None  # the shell -c form is handled on its own
+    func = _net.go_enclosing_func(call)
+    for arg in args[1:]:
+        if go.string_value(arg) == "--":
+            return None
+        if arg.type == "variadic_argument":
+            return None
+        if _go_request_value(arg, func):
+            return arg
+    return None

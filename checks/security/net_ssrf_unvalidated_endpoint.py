@@ -164,6 +164,8 @@ def _go_source(url, call, depth: int = 0) -> str | None:
                 return f"the configurable `{go.text(node)}`"
         if node.type == "identifier" and depth < 3:
             origin = _go_local_origin(go.text(node), call)
+            if origin is None:
+                origin = _go_package_var(go.text(node), call)
             if origin is not None:
                 found = _go_source(origin, call, depth + 1)
                 if found:
@@ -190,3 +192,20 @@ def _go_local_origin(name: str, call):
             i = names.index(name)
             found = vals[i] if len(vals) == len(names) else (vals[0] if vals else None)
     return found
+
+
+def _go_package_var(name: str, call):
+    """The initial value of a package-level `var name = ...` (e.g. `var base = os.Getenv("API_BASE")`)."""
+    root = call
+    while root.parent is not None:
+        root = root.parent
+    for decl in root.named_children:
+        if decl.type != "var_declaration":
+            continue
+        for spec in go.walk(decl, "var_spec"):
+            names = [go.text(n) for n in spec.children_by_field_name("name")]
+            value = spec.child_by_field_name("value")
+            if name in names and value is not None and value.named_children:
+                vals = value.named_children
+                return vals[names.index(name)] if len(vals) == len(names) else vals[0]
+    return None

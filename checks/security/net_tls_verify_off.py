@@ -83,10 +83,18 @@ def _python(f: SourceFile) -> Iterator[Hit]:
     imports = f.python_imports
     parent = f.python_parents
     http_module = any(v.split(".")[0] in _HTTP_LIBS for v in imports.values())
+    # module constants bound once to False: `VERIFY_SSL = False` ... `requests.get(u, verify=VERIFY_SSL)`
+    bound: dict[str, list[ast.expr]] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign):
+            for t in stmt.targets:
+                if isinstance(t, ast.Name):
+                    bound.setdefault(t.id, []).append(stmt.value)
+    false_names = frozenset(k for k, v in bound.items() if len(v) == 1 and _is_false(v[0]))
     for node in f.python_of(ast.Call, ast.Dict, ast.Assign, ast.AnnAssign):
         if isinstance(node, ast.Call):
             # the (costly) ancestor test only for calls that would be reported
-            hits = list(_py_call(node, imports, http_module))
+            hits = list(_py_call(node, imports, http_module, false_names))
             if hits and not _conditional_on_config(node, parent):
                 yield from hits
         elif isinstance(node, ast.Dict):
@@ -112,7 +120,8 @@ def _python(f: SourceFile) -> Iterator[Hit]:
                                                    "for the whole process")
 
 
-def _py_call(node: ast.Call, imports: dict[str, str], http_module: bool) -> Iterator[Hit]:
+def _py_call(node: ast.Call, imports: dict[str, str], http_module: bool,
+             false_names: frozenset[str] = frozenset()) -> Iterator[Hit]:
     name = call_name(node, imports)
     if name.endswith("_create_unverified_context") and name.startswith(("ssl.", "_create")):
         yield Hit(node.lineno, message=f"`{dotted(node.func)}()` creates an SSL context that accepts "
@@ -121,6 +130,8 @@ def _py_call(node: ast.Call, imports: dict[str, str], http_module: bool) -> Iter
     if name.startswith(_NOT_TLS):
         return
     verify = kwarg(node, "verify")
+    if isinstance(verify, ast.Name) and verify.id in false_names:
+        verify = ast.Constant(value=False)
     short = name.rsplit(".", 1)[-1]
     lib_call = name.split(".")[0] in _HTTP_LIBS
     if _is_false(verify) and (lib_call or (http_module and short in _HTTP_METHODS)):

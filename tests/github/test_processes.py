@@ -28,6 +28,7 @@ async def test_serve_with_redis_and_two_workers_reviews_every_pull_request(fake_
     procs += [Proc(["worker", "--queue", redis_url], env, tmp_path / f"worker{i}.log") for i in range(2)]
     try:
         await procs[0].ready()
+        await wait_until(lambda: all("Starting worker" in p.output() for p in procs[1:]), 20, "both workers")
         prs = [_pr(fake_github, n) for n in range(2, 8)]
         async with aiohttp.ClientSession() as s:
             for pr in prs:

@@ -822,6 +822,117 @@ TLS += [
 ]
 
 
+# --- forms found while probing (each was silent before the fix) ----------------------------------
+
+EXEC += [
+    case("app/git.py", """
+        import subprocess
+        from flask import request
+
+        @app.post("/checkout")
+        def checkout():
+            branch = request.json["branch"]
+            subprocess.run(["git", "checkout", branch], check=True)  «
+    """),
+    case("app/git.py", """
+        import subprocess
+        from flask import request
+
+        @app.post("/checkout")
+        def checkout():
+            branch = request.json["branch"]
+            subprocess.run(["git", "checkout", "--", branch], check=True)
+    """),
+    case("app/tasks.py", """
+        import subprocess
+
+        def notify(message):
+            subprocess.Popen(["sh", "-c", "echo " + message + " | wall"])  «
+    """),
+    case("internal/api/repos.go", """
+        package api
+
+        import (
+        	"os/exec"
+
+        	"github.com/gin-gonic/gin"
+        )
+
+        func Clone(c *gin.Context) {
+        	repo := c.Query("repo")
+        	if err := exec.Command("git", "clone", repo, "/tmp/src").Run(); err != nil {  «
+        		c.AbortWithStatus(500)
+        	}
+        }
+    """),
+    case("internal/api/repos.go", """
+        package api
+
+        import (
+        	"net/http"
+        	"os/exec"
+        )
+
+        func Clone(w http.ResponseWriter, r *http.Request) {
+        	exec.Command("git", "clone", "--", r.URL.Query().Get("repo"), "/tmp/src").Run()
+        }
+    """),
+]
+
+TLS += [
+    case("app/clients/partner.py", """
+        import requests
+
+        VERIFY_SSL = False
+
+        def fetch(url):
+            return requests.get(url, verify=VERIFY_SSL, timeout=5)  «
+    """),
+]
+
+
+SSRF += [
+    case("internal/client/api.go", """
+        package client
+
+        import (
+        	"net/http"
+        	"os"
+        )
+
+        var base = os.Getenv("API_BASE")
+
+        func Get(path string) (*http.Response, error) {
+        	return http.Get(base + path)  «
+        }
+    """),
+    case("internal/notify/webhook.go", """
+        package notify
+
+        import (
+        	"bytes"
+        	"net/http"
+
+        	"example.com/app/internal/netutil"
+        )
+
+        type Publisher struct{ endpoint string }
+
+        func New(endpoint string) (*Publisher, error) {
+        	if err := netutil.ValidateEndpoint(endpoint); err != nil {
+        		return nil, err
+        	}
+        	return &Publisher{endpoint: endpoint}, nil
+        }
+
+        func (p *Publisher) Send(body []byte) error {
+        	_, err := http.Post(p.endpoint+"/v1/events", "application/json", bytes.NewReader(body))
+        	return err
+        }
+    """),
+]
+
+
 ALL = (
     table("net.untrusted-proxy", PROXY)
     + table("net.ssrf-unvalidated-endpoint", SSRF)
