@@ -95,7 +95,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app = web.Application(client_max_size=runtime.settings.max_body + 1)
     app[RUNTIME] = runtime
     app[_WORKERS_ON] = start_workers
-    app.router.add_post("/webhooks/github", github_webhook)
+    if runtime.settings.github_enabled:
+        app.router.add_post("/webhooks/github", github_webhook)
     if runtime.settings.gitlab is not None and runtime.settings.gitlab.webhook_secret:
         app.router.add_post("/webhooks/gitlab", gitlab_webhook)
     app.router.add_get("/healthz", healthz)
@@ -134,7 +135,8 @@ def serve(host: str = "0.0.0.0", port: int = 8080, queue_url: str | None = None)
         print(f"readiness serve: --queue must be a redis://HOST:PORT/DB URL, not {queue_url!r}", file=sys.stderr)
         return 2
     settings = load_settings()
-    log.info("readiness service for App %s, API %s, %s", settings.app_id, settings.api_url,
+    log.info("readiness service for %s, %s",
+             f"GitHub App {settings.app_id} at {settings.api_url}" if settings.github_enabled else "GitLab only",
              "enqueue only (workers: `readiness worker`)" if queue_url else f"data in {settings.data_dir}")
     app = create_app(runtime=build_runtime(settings, queue_url=queue_url), start_workers=not queue_url)
     # SIGTERM: stop accepting, let running reviews finish within the grace period, give back the rest

@@ -40,6 +40,11 @@ class Settings:
     gitlab: GitLabSettings | None = None  # None: POST /webhooks/gitlab is not served
 
     @property
+    def github_enabled(self) -> bool:
+        """False for a GitLab-only deployment (no READINESS_GITHUB_* variable set)."""
+        return bool(self.webhook_secret)
+
+    @property
     def graphql_url(self) -> str:
         return graphql_url(self.api_url)
 
@@ -51,6 +56,9 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> Settings:
         env = os.environ if env is None else env
         problems: list[str] = []
+        gitlab = gitlab_from_env(env, problems)
+        if gitlab is not None and not any(env.get(k, "").strip() for k in _GITHUB_VARS):
+            return cls._gitlab_only(env, problems, gitlab, overrides)
         secret = env.get("READINESS_GITHUB_WEBHOOK_SECRET", "")
         if not secret.strip():
             problems.append("READINESS_GITHUB_WEBHOOK_SECRET is not set: the service refuses to accept "
@@ -69,19 +77,15 @@ class Settings:
             api_url = normalize_api_url(api_url)
         except ValueError as exc:
             problems.append(f"READINESS_GITHUB_API_URL: {exc}")
-        data_dir = Path(env.get("READINESS_DATA_DIR", "").strip() or ".readiness-data")
-        try:
-            data_dir.mkdir(parents=True, exist_ok=True)
-            if not os.access(data_dir, os.W_OK):
-                problems.append(f"READINESS_DATA_DIR {data_dir} is not writable")
-        except OSError as exc:
-            problems.append(f"READINESS_DATA_DIR {data_dir} cannot be created: {exc.strerror}")
+        data_dir = _data_dir(env, problems)
         workers = env.get("READINESS_WORKERS", "").strip()
         if workers and (not workers.isdigit() or int(workers) < 1):
             problems.append(f"READINESS_WORKERS must be a whole number ≥ 1, not {workers!r}")
-        gitlab = gitlab_from_env(env, problems)
         tuning = tuning_from_env(env, problems)
         if problems:
+            if gitlab is None:
+                problems.append("(or configure only GitLab: READINESS_GITLAB_TOKEN and "
+                                "READINESS_GITLAB_WEBHOOK_SECRET)")
             raise SettingsError(problems)
         kwargs = {"workers": int(workers)} if workers else {}
         kwargs["gitlab"] = gitlab
@@ -89,6 +93,37 @@ class Settings:
         kwargs.update(overrides)
         return cls(app_id=app_id, private_key=key, webhook_secret=secret.encode(), api_url=api_url,
                    data_dir=data_dir, **kwargs)
+
+    @classmethod
+    def _gitlab_only(cls, env: Mapping[str, str], problems: list[str], gitlab: GitLabSettings,
+                     overrides: dict) -> Settings:
+        data_dir = _data_dir(env, problems)
+        workers = env.get("READINESS_WORKERS", "").strip()
+        if workers and (not workers.isdigit() or int(workers) < 1):
+            problems.append(f"READINESS_WORKERS must be a whole number ≥ 1, not {workers!r}")
+        tuning = tuning_from_env(env, problems)
+        if problems:
+            raise SettingsError(problems)
+        kwargs: dict = {"workers": int(workers)} if workers else {}
+        kwargs.update(tuning)
+        kwargs.update(overrides)
+        # No GitHub App: the GitHub route is not served (github_enabled is False).
+        return cls(app_id=0, private_key="", webhook_secret=b"", data_dir=data_dir, gitlab=gitlab, **kwargs)
+
+
+_GITHUB_VARS = ("READINESS_GITHUB_APP_ID", "READINESS_GITHUB_PRIVATE_KEY", "READINESS_GITHUB_PRIVATE_KEY_PATH",
+                "READINESS_GITHUB_WEBHOOK_SECRET")
+
+
+def _data_dir(env: Mapping[str, str], problems: list[str]) -> Path:
+    data_dir = Path(env.get("READINESS_DATA_DIR", "").strip() or ".readiness-data")
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        if not os.access(data_dir, os.W_OK):
+            problems.append(f"READINESS_DATA_DIR {data_dir} is not writable")
+    except OSError as exc:
+        problems.append(f"READINESS_DATA_DIR {data_dir} cannot be created: {exc.strerror}")
+    return data_dir
 
 
 def _private_key(env: Mapping[str, str], problems: list[str]) -> str:

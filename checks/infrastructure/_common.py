@@ -54,8 +54,8 @@ def is_literal_secret_value(value: object) -> bool:
     return True
 
 
-# scheme://user:password@host — the password must be literal.
-URI_CREDS = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]*)://([^\s:/@'\"]+):([^\s@/'\"]+)@[^\s'\"]+")
+# scheme://user:password@host (or redis-style scheme://:password@host) — the password must be literal.
+URI_CREDS = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]*)://([^\s:/@'\"]*):([^\s@/'\"]+)@[^\s'\"]+")
 
 
 def uri_has_literal_password(text: str) -> re.Match[str] | None:

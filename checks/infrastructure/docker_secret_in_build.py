@@ -49,7 +49,11 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                     msg = f"Build arg `{name}` is secret-like: its value is recorded in the image history"
                 else:
                     msg = f"`ENV {name}` bakes a secret-like value into every container of the image"
-                yield Hit(ins.line, end_line=ins.end_line, message=msg, snippet=f"{ins.cmd} {name}=****"
+                # On the line that names it (an `ENV A=1 \\` continuation puts it further down).
+                line = next((n for n in range(ins.line, ins.end_line + 1)
+                             if re.search(rf"(?<![\w$]){re.escape(name)}\b", f.line(n))
+                             and not f.line(n).lstrip().startswith("#")), ins.line)
+                yield Hit(line, end_line=ins.end_line, message=msg, snippet=f"{ins.cmd} {name}=****"
                           if value else f"{ins.cmd} {name}")
                 break
         return

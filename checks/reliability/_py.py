@@ -121,6 +121,8 @@ _CONTAINER_CALLS = {"dict", "list", "set", "defaultdict", "OrderedDict", "collec
                     "collections.Counter"}
 
 
+# Classes whose instances hold login state (SessionManager, AuthService, TokenStore): one per process.
+_STATE_CLASS = re.compile(r"Session|Auth|Login|Token")
 _SETUP_METHODS = {"__init__", "__new__", "__init_subclass__", "__set_name__", "__class_getitem__"}
 # Stored values that mark a registry filled by decorators (`_handlers[name] = fn`), bounded by the code.
 _REGISTRY_VALUES = {"fn", "func", "fun", "f", "function", "cls", "klass", "handler", "callback", "cb", "view",
@@ -138,6 +140,7 @@ class Container:
     shrinks: bool = False
     registry: bool = False        # filled with functions/classes by decorators
     stored_values: list[ast.expr] = field(default_factory=list)
+    per_instance: bool = False    # `self.x = {}` of a Session/Auth-like class not instantiated in this module
 
 
 def container_kind(value: ast.AST | None) -> str | None:
@@ -214,7 +217,8 @@ def long_lived_containers(tree: ast.Module) -> list[Container]:
     # Instance containers of singletons: `manager = SessionManager()` at module level.
     singletons = {dotted(stmt.value.func) for stmt in tree.body
                   if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call)}
-    for cls in [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name in singletons]:
+    for cls in [n for n in tree.body if isinstance(n, ast.ClassDef)
+                and (n.name in singletons or _STATE_CLASS.search(n.name))]:
         init = next((b for b in cls.body if isinstance(b, ast.FunctionDef) and b.name == "__init__"), None)
         for node in own_nodes(init) if init is not None else ():
             if isinstance(node, (ast.Assign, ast.AnnAssign)):
@@ -223,7 +227,8 @@ def long_lived_containers(tree: ast.Module) -> list[Container]:
                 for t in tgts:
                     if kind and isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) \
                             and t.value.id == "self":
-                        found[f"{cls.name}.{t.attr}"] = Container(t.attr, node.lineno, kind, cls.name, True)
+                        found[f"{cls.name}.{t.attr}"] = Container(t.attr, node.lineno, kind, cls.name, True,
+                                                                  per_instance=cls.name not in singletons)
     if not found:
         return []
     for fn, owner in _functions_with_owner(tree):

@@ -32,7 +32,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     if not any(tok in f.text for tok in ("{}", "[]", "dict(", "list(", "set(", "defaultdict", "deque(")):
         return
     for c in f.memo("long_lived_containers", lambda f: long_lived_containers(f.python)):
-        if not c.grows or c.shrinks or c.registry:
+        if not c.grows or c.shrinks or c.registry or c.per_instance:
             continue
         in_handler = any(is_request_handler(fn) for _line, _how, fn in c.grows)
         if not (is_runtime_store(c.name) or in_handler):

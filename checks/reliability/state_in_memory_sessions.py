@@ -16,13 +16,15 @@ _NOT_LOGIN = {"cache", "cached", "client", "clients", "http", "pool", "db", "eng
               "counter", "usage", "limit", "limits", "tokenizer", "tokenizers", "encoding", "price", "prices"}
 
 
-def _connection_value(values: list[ast.expr]) -> bool:
+def _connection_value(values: list[ast.expr], local_classes: set[str]) -> bool:
     """Stored values are connection objects (ClientSession, requests.Session, DB sessions), not login state."""
     for v in values:
         if isinstance(v, ast.Await):
             v = v.value
         if isinstance(v, ast.Call):
             name = (dotted(v.func) or "").rsplit(".", 1)[-1]
+            if name in local_classes:
+                continue  # the module's own Session/LoginState record
             if name.endswith(("Session", "session", "Client", "client", "connect", "Connection", "maker")):
                 return True
     return False
@@ -57,11 +59,12 @@ def _is_login_store(name: str) -> bool:
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     if not any(w in f.text.lower() for w in ("session", "token", "login", "auth", "otp", "csrf", "nonce")):
         return
+    local_classes = {n.name for n in f.python.body if isinstance(n, ast.ClassDef)}
     for c in f.memo("long_lived_containers", lambda f: long_lived_containers(f.python)):
         if c.kind != "dict" or not _is_login_store(c.name):
             continue
         keyed = [g for g in c.grows if g[1] in ("stores by key", "calls .setdefault()", "calls .update()")]
-        if not keyed or _connection_value(c.stored_values):
+        if not keyed or _connection_value(c.stored_values, local_classes):
             continue
         line, _how, fn = keyed[0]
         where = f"`{c.owner}.{c.name}`" if c.owner else f"`{c.name}`"

@@ -182,3 +182,22 @@ async def test_fake_answers_keep_the_fields_gitlabs_schemas_require(fake_gitlab,
     assert contract.missing_fields("merge_request", mr) == []
     assert contract.missing_fields("notes", notes) == [] and notes
     assert contract.missing_fields("members", members) == [] and members
+
+
+def test_gitlab_only_deployment_needs_no_github_app(tmp_path) -> None:
+    from bot.service.settings import Settings
+
+    s = Settings.from_env({"READINESS_GITLAB_TOKEN": "glpat-test", "READINESS_GITLAB_WEBHOOK_SECRET": "s3cret",
+                           "READINESS_DATA_DIR": str(tmp_path)})
+    assert not s.github_enabled and s.gitlab is not None
+
+
+def test_no_forge_configured_names_both_options(tmp_path) -> None:
+    import pytest
+
+    from bot.service.settings import Settings, SettingsError
+
+    with pytest.raises(SettingsError) as info:
+        Settings.from_env({"READINESS_DATA_DIR": str(tmp_path)})
+    text = str(info.value)
+    assert "READINESS_GITHUB_WEBHOOK_SECRET" in text and "READINESS_GITLAB_TOKEN" in text
