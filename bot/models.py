@@ -174,6 +174,7 @@ class Review:
     inventory: dict[str, list[str]] = field(default_factory=dict)
     fail_on: Severity | None = Severity.HIGH  # None: never fail
     files_reviewed: int = 0
+    max_inline_comments: int = 25  # from the config, for the forges that post inline comments
 
     @property
     def counts(self) -> dict[str, int]:

@@ -106,6 +106,7 @@ def review(
         errors=errors,
         fail_on=config.fail_on,
         files_reviewed=len(sources),
+        max_inline_comments=config.max_inline_comments,
         inventory=inventory(s for _, s in sources),
     )
     out.areas = area_summary(findings)

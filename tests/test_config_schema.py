@@ -27,7 +27,11 @@ def config_examples() -> list[tuple[str, str]]:
     out = []
     for path in DOCS:
         for i, m in enumerate(_YAML_BLOCK.finditer(path.read_text(encoding="utf-8"))):
-            data = yaml.safe_load(m.group(1))
+            try:
+                docs = list(yaml.safe_load_all(m.group(1)))
+            except yaml.YAMLError:  # rule examples of broken files, templated YAML: not a config
+                continue
+            data = docs[0] if len(docs) == 1 else None
             if isinstance(data, dict) and data and set(data) <= _TOP_KEYS:
                 out.append((f"{path.name}#{i + 1}", m.group(1)))
     return out

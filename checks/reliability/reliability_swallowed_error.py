@@ -49,6 +49,17 @@ def _reports_or_raises(body: list[ast.stmt]) -> bool:
     return False
 
 
+def _reraises(body: list[ast.stmt]) -> bool:
+    """The handler ends the failure for real: `raise`, `sys.exit(...)`, `os._exit(...)`, `abort(...)`."""
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Raise):
+                return True
+            if isinstance(node, ast.Call) and re.search(r"(^|\.)(_?exit|abort)$", dotted(node.func) or ""):
+                return True
+    return False
+
+
 def _uses_exception(handler: ast.ExceptHandler) -> bool:
     if not handler.name:
         return False
@@ -67,9 +78,10 @@ def _python_hits(f: SourceFile) -> Iterator[Hit]:
         caught = "bare `except:`" if node.type is None else f"`except {ast.unparse(node.type)}`"
         if _only_swallows(node.body):
             yield Hit(node.lineno, message=f"{caught} swallows every error and does nothing with it")
-        elif node.type is None and not _reports_or_raises(node.body) and not _uses_exception(node):
+        elif node.type is None and not _reraises(node.body):
+            what = "logs but does not re-raise" if _reports_or_raises(node.body) else "neither logs nor re-raises"
             yield Hit(node.lineno, message="bare `except:` catches everything (including KeyboardInterrupt "
-                                           "and SystemExit) and neither logs nor re-raises")
+                                           f"and SystemExit) and {what}")
 
 
 # --- Go ---------------------------------------------------------------------------------------

@@ -2184,3 +2184,155 @@ def test_compose_plaintext_credentials_masks_the_secret() -> None:
     for f in findings("compose.plaintext-credentials", path, text):
         assert "s3cr3t-pass" not in (f.snippet or "") and "s3cr3t-pass" not in f.message
         assert "sk_test_51Habcdef" not in (f.snippet or "") and "sk_test_51Habcdef" not in f.message
+
+
+# ============================================================================================
+# Harder forms (second pass): YAML anchors, inherited stages, ARG-resolved tags, numbers
+# ============================================================================================
+EXTRA = [
+    # YAML anchor/alias for a shared securityContext: both containers are complete
+    ("k8s.security-context", *C("deploy/k8s/api.yaml", """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: api
+        spec:
+          selector:
+            matchLabels: {app: api}
+          template:
+            metadata:
+              labels: {app: api}
+            spec:
+              containers:
+                - name: api
+                  image: registry.example.com/api:1.4.2
+                  securityContext: &restricted
+                    runAsNonRoot: true
+                    allowPrivilegeEscalation: false
+                    readOnlyRootFilesystem: true
+                    capabilities:
+                      drop: ["ALL"]
+                - name: proxy
+                  image: envoyproxy/envoy:v1.30.1
+                  securityContext: *restricted
+        """)),
+    # leading comment, leading `---`, .yml, ephemeral/empty documents
+    ("k8s.security-context", *C("k8s/web.yml", """
+        # Web tier
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+        spec:
+          selector:
+            matchLabels: {app: web}
+          template:
+            metadata:
+              labels: {app: web}
+            spec:
+              containers:
+              - name: web «
+                image: registry.example.com/web:3.2.0
+        ---
+        """)),
+    ("k8s.privileged", *C("deploy/k8s/fuse.yaml", """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: fuse
+        spec:
+          containers:
+            - name: fuse
+              image: registry.example.com/fuse:1.0.0
+              securityContext:
+                capabilities:
+                  add: ["SYS_ADMIN", "NET_ADMIN"] «
+        """)),
+    # final stage inherits root from an earlier stage that switched to root
+    ("docker.root-user", *C("Dockerfile", """
+        FROM python:3.12-slim AS base
+        RUN useradd --uid 10001 app
+        USER app
+        USER root
+
+        FROM base «
+        COPY . /app
+        CMD ["python", "-m", "app"]
+        """)),
+    ("docker.root-user", *C("Dockerfile", """
+        FROM alpine:3.19
+        USER nobody
+        ENTRYPOINT ["/bin/app"]
+        """)),
+    # a tag that resolves to latest through an ARG default
+    ("docker.unpinned-base", *C("Dockerfile", """
+        ARG NODE_VERSION=latest
+        FROM node:${NODE_VERSION} «
+        CMD ["node", "server.js"]
+        """)),
+    ("docker.unpinned-base", *C("Dockerfile", """
+        ARG REGISTRY
+        FROM ${REGISTRY}/platform/node:20.11-alpine
+        CMD ["node", "server.js"]
+        """)),
+    ("docker.config-baked-in", *C("Dockerfile", """
+        FROM ruby:3.3-slim
+        COPY config/secrets.yml /app/config/ «
+        COPY --chmod=600 certs/server.key /etc/ssl/private/ «
+        COPY config/database.yml.example /app/config/database.yml
+        USER 1000
+        """)),
+    ("docker.add-remote", *C("Dockerfile", """
+        FROM alpine:3.19
+        ADD --link https://dl.example.com/cli.tar.gz /opt/ «
+        """)),
+    ("compose.plaintext-credentials", *C("docker-compose.yml", """
+        services:
+          db:
+            image: postgres:16.2
+            environment:
+              POSTGRES_PASSWORD: 123456 «
+              POSTGRES_HOST_AUTH_METHOD: scram-sha-256
+          app:
+            image: shop/app:1.0.0
+            environment:
+              - DB_PASS=supersecret «
+              - API_TOKEN
+              - MYSQL_PASSWORD=
+        """)),
+    ("compose.image-latest", *C("docker-compose.yml", """
+        services:
+          web:
+            image: "nginx:${NGINX_VERSION:-1.27}"
+          db:
+            image: postgres «
+        """)),
+    ("k8s.no-resource-limits", *C("deploy/k8s/api.yaml", """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: api
+        spec:
+          selector:
+            matchLabels: {app: api}
+          template:
+            metadata:
+              labels: {app: api}
+            spec:
+              containers:
+                - name: api
+                  image: registry.example.com/api:1.4.2
+                  resources: &res
+                    requests: {cpu: 100m, memory: 128Mi}
+                    limits: {memory: 256Mi}
+                - name: sidecar
+                  image: registry.example.com/sidecar:1.0.0
+                  resources: *res
+        """)),
+]
+
+
+@pytest.mark.parametrize("rule_id,path,text,expected", EXTRA)
+def test_infrastructure_harder_forms(rule_id: str, path: str, text: str, expected: set[int]) -> None:
+    assert lines(rule_id, path, text) == expected

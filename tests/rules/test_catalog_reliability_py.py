@@ -586,9 +586,9 @@ NO_RETRY = [
             msg = EmailMessage()
             msg["To"], msg["Subject"] = to, subject
             msg.set_content(body)
-            with smtplib.SMTP("smtp.example.com", 587) as smtp:  # <<
+            with smtplib.SMTP("smtp.example.com", 587) as smtp:
                 smtp.starttls()
-                smtp.send_message(msg)
+                smtp.send_message(msg)  # <<
         '''),
     case("app/llm/complete_retry.py", '''
         from openai import OpenAI

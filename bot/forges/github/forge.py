@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from bot.config import CONFIG_FILE, Config, ConfigError, load_text
+from bot.config import CONFIG_FILE, ConfigError
 from bot.forges.github import fetch, publish
 from bot.forges.github.http import GitHubError
 from bot.forges.github.inline import plan_inline
@@ -101,7 +101,7 @@ class GitHubForge:
     async def publish(self, job: Job, review: Review) -> None:
         await self.start(job)
         existing = await publish.existing_fingerprints(self.client, job.repo, job.number)
-        plan = plan_inline(review.findings, self._changes, existing, await self._inline_cap(job), inline_comment)
+        plan = plan_inline(review.findings, self._changes, existing, review.max_inline_comments, inline_comment)
         if plan.comments and not await publish.post_review(
                 self.client, job.repo, job.number, job.head_sha, _review_body(review, plan), plan.comments):
             plan.not_inline = sorted(plan.not_inline + plan.posted, key=review.findings.index)
@@ -119,13 +119,6 @@ class GitHubForge:
         resolved = await publish.resolve_fixed_threads(self.client, job.repo, job.number, current)
         log.info("published %s at %s: %s, %d inline, %d threads resolved", job.key, job.head_sha[:12],
                  review.headline(), len(plan.posted), resolved)
-
-    async def _inline_cap(self, job: Job) -> int:
-        """`max_inline_comments` of the base-branch config (already validated by the pipeline)."""
-        try:
-            return load_text(await self.read_config(job)).max_inline_comments
-        except ConfigError:
-            return Config().max_inline_comments
 
     async def publish_config_error(self, job: Job, error: ConfigError) -> None:
         await self.start(job)

@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from bot.config import CONFIG_FILE, Config, ConfigError, load_text
+from bot.config import CONFIG_FILE, ConfigError
 from bot.forges.gitlab import fetch, publish
 from bot.forges.gitlab.http import GitLabError
 from bot.forges.gitlab.positions import plan_inline
@@ -139,7 +139,7 @@ class GitLabForge:
         bot_id = await self._bot_id()
         mine = await publish.bot_discussions(self.http, self.pid, self.iid, bot_id)
         plan = plan_inline(review.findings, self.diff.files, self.diff.lines, {d.fingerprint for d in mine},
-                           await self._inline_cap(job), self.diff.refs)
+                           review.max_inline_comments, self.diff.refs)
         posted = 0
         for finding, pos in plan.posts:
             if await publish.create_discussion(self.http, self.pid, self.iid, inline_comment(finding), pos):
@@ -162,12 +162,6 @@ class GitLabForge:
         self.done = True
         log.info("published %s at %s: %s, %d inline, %d resolved", job.key, job.head_sha[:12],
                  review.headline(), posted, len(stale))
-
-    async def _inline_cap(self, job: Job) -> int:
-        try:
-            return load_text(await self.read_config(job)).max_inline_comments
-        except ConfigError:
-            return Config().max_inline_comments
 
     async def publish_config_error(self, job: Job, error: ConfigError) -> None:
         """Failed status, and the summary note replaced by the error (keeping the hidden state)."""
