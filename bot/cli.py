@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="configuration file (default: .readiness.yml at the repository root)")
         p.add_argument("--fail-on", metavar="SEVERITY", type=_severity_arg,
                        help="exit 1 when a finding is at or above this severity "
-                            "(critical, high, medium, low; default from config: high)")
+                            "(critical, high, medium, low, never; default from config: high)")
         p.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report to FILE")
 
     scan = sub.add_parser("scan", help="review every file under PATH")
@@ -76,7 +76,12 @@ def _version() -> str:
     return bot.__version__
 
 
-def _severity_arg(value: str) -> Severity:
+NEVER = "never"  # --fail-on never: report, but always exit 0
+
+
+def _severity_arg(value: str) -> Severity | str:
+    if value.strip().lower() == NEVER:
+        return NEVER
     try:
         return Severity.parse(value)
     except ValueError as exc:
@@ -163,7 +168,7 @@ async def _review(forge, args: argparse.Namespace, *, scope: str | None, only: s
     config: Config = load_text(await forge.read_config(job),
                                path=str(args.config) if args.config else ".readiness.yml")
     if args.fail_on is not None:
-        config = dataclasses.replace(config, fail_on=args.fail_on)
+        config = dataclasses.replace(config, fail_on=None if args.fail_on == NEVER else args.fail_on)
     if only is not None:
         forge.list_files = _only(only)  # scanning a single file
     return await review_job(forge, job, config, rules, scope=scope)

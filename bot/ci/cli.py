@@ -25,7 +25,7 @@ def run(args: argparse.Namespace, env: Mapping[str, str] | None = None, out: Tex
         print(f"readiness: error: {', '.join(given)} cannot be combined with --publish: the changes and "
               f"the base branch's .readiness.yml come from the {args.publish} API", file=sys.stderr)
         return EXIT_ERROR
-    fail_on = UNSET if args.fail_on is None else args.fail_on
+    fail_on = UNSET if args.fail_on is None else (None if args.fail_on == "never" else args.fail_on)
     try:
         if args.publish == "github":
             from bot.ci import github_action as target

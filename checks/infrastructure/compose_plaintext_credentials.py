@@ -57,3 +57,30 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                 if msg:
                     seen.add(line)
                     yield Hit(line, message=msg, snippet=mask(f.line(line).strip()))
+            # Credentials inside URIs anywhere else in the service (`command:`, healthcheck, labels...).
+            for key, value in svc.items():
+                if key == "environment":
+                    continue
+                for text, start in _strings(value, svc.value_lines.get(key, svc.line)):
+                    m = uri_has_literal_password(text)
+                    if not m:
+                        continue
+                    needle = m.group(0)[: m.group(0).index("@")]
+                    line = next((n for n in range(start, start + text.count("\n") + 3) if needle in f.line(n)), start)
+                    if line in seen:
+                        continue
+                    seen.add(line)
+                    yield Hit(line, message=f"Service `{svc_name}` puts a literal password in a `{m.group(1)}://` "
+                                            f"URI under `{key}`", snippet=mask(f.line(line).strip()))
+
+
+def _strings(node: object, line: int) -> Iterator[tuple[str, int]]:
+    """String leaves under a Compose value, each with the line its scalar starts on."""
+    if isinstance(node, str):
+        yield node, line
+    elif isinstance(node, YMap):
+        for k, v in node.items():
+            yield from _strings(v, node.value_lines.get(k, node.line))
+    elif isinstance(node, YList):
+        for i, item in enumerate(node):
+            yield from _strings(item, node.item_lines[i] if i < len(node.item_lines) else node.line)

@@ -69,4 +69,10 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         return
     last = users[-1]
     if last.body and last.body.split()[0].lower() in _ROOT:
+        if last.stage != final_from.stage:
+            # Inherited from the stage it is built FROM: the final stage itself has no USER.
+            yield Hit(final_from.line, message=f"The final stage has no USER instruction and inherits "
+                                               f"`USER {last.body}` (line {last.line}), so it runs as root",
+                      region=(final_from.line, max(len(f.lines), final_from.line)))
+            return
         yield Hit(last.line, message=f"The final stage switches to `USER {last.body}`")

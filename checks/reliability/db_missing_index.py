@@ -223,7 +223,7 @@ def _module_cover(tree: ast.Module) -> set[str]:
     ),
 )
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
-    if not re.search(r"\b(Column|mapped_column|models\.\w+Field|ForeignKey)\b", f.text):
+    if not re.search(r"\b(Column|mapped_column|models\.\w+Field|ForeignKey)\b|(?<=[a-z])Field\(", f.text):
         return
     tree = f.python
     imports = f.python_imports

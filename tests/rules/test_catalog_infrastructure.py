@@ -2301,6 +2301,23 @@ EXTRA = [
               - API_TOKEN
               - MYSQL_PASSWORD=
         """)),
+    # credentials inside URIs outside `environment:` too
+    ("compose.plaintext-credentials", *C("docker-compose.yml", """
+        services:
+          app:
+            image: shop/app:1.0.0
+            command: ["--db", "postgres://app:hunter2@db:5432/app"] «
+            labels:
+              traefik.http.middlewares.auth.basicauth.users: "admin:$$apr1$$H6uskkkW$$IgXLP6ewTrSuBkTrqE8wj/"
+            healthcheck:
+              test:
+                - CMD
+                - mongosh
+                - mongodb://admin:password@localhost:27017/admin «
+          worker:
+            image: shop/app:1.0.0
+            command: worker --broker amqp://guest:${RABBIT_PASSWORD}@rabbit:5672//
+        """)),
     ("compose.image-latest", *C("docker-compose.yml", """
         services:
           web:

@@ -673,6 +673,36 @@ UNBOUNDED_READ = [
 ]
 
 
+UNBOUNDED_READ += [
+    case("internal/client/do.go", '''
+        package client
+
+        import (
+        	"encoding/json"
+        	"io/ioutil"
+        	"net/http"
+        )
+
+        func Call(c *http.Client, req *http.Request, w http.ResponseWriter, r *http.Request) error {
+        	resp, err := c.Do(req)
+        	if err != nil {
+        		return err
+        	}
+        	defer resp.Body.Close()
+        	b, err := ioutil.ReadAll(resp.Body) // <<
+        	if err != nil {
+        		return err
+        	}
+        	var v map[string]any
+        	if err := json.NewDecoder(r.Body).Decode(&v); err != nil {
+        		return err
+        	}
+        	return json.Unmarshal(b, &v)
+        }
+        '''),
+]
+
+
 @pytest.mark.parametrize("path,text,expected", UNBOUNDED_READ)
 def test_unbounded_read(path: str, text: str, expected: set[int]) -> None:
     assert run_on_text(RULES["go.unbounded-read"], path, text) == expected
@@ -855,6 +885,32 @@ SLEEP_IN_HANDLER = [
 ]
 
 
+SLEEP_IN_HANDLER += [
+    case("internal/api/orders.go", '''
+        package api
+
+        import (
+        	"net/http"
+        	"time"
+
+        	"github.com/gin-gonic/gin"
+        )
+
+        type OrderHandler struct{}
+
+        func (h *OrderHandler) Create(c *gin.Context) {
+        	var body struct{ SKU string }
+        	if err := c.ShouldBindJSON(&body); err != nil {
+        		time.Sleep(100 * time.Millisecond) // <<
+        		c.JSON(http.StatusBadRequest, gin.H{"error": err.Error()})
+        		return
+        	}
+        	c.Status(http.StatusCreated)
+        }
+        '''),
+]
+
+
 @pytest.mark.parametrize("path,text,expected", SLEEP_IN_HANDLER)
 def test_sleep_in_handler(path: str, text: str, expected: set[int]) -> None:
     assert run_on_text(RULES["go.sleep-in-handler"], path, text) == expected
@@ -1014,6 +1070,29 @@ SCANNER_UNCHECKED = [
         		log.Printf("scan: %v", ws.Err())
         	}
         	return out
+        }
+        '''),
+]
+
+
+SCANNER_UNCHECKED += [
+    case("internal/proto/conn.go", '''
+        package proto
+
+        import (
+        	"bufio"
+        	"net"
+        )
+
+        func ReadLines(conn net.Conn, handle func(string)) error {
+        	sc := bufio.NewScanner(conn) // <<
+        	for {
+        		if !sc.Scan() {
+        			break
+        		}
+        		handle(sc.Text())
+        	}
+        	return sc.Err()
         }
         '''),
 ]
@@ -1184,6 +1263,24 @@ HTTP_SERVER_NO_TIMEOUT = [
 ]
 
 
+HTTP_SERVER_NO_TIMEOUT += [
+    case("internal/server/assigned.go", '''
+        package server
+
+        import (
+        	"net/http"
+        	"time"
+        )
+
+        func New(h http.Handler) *http.Server {
+        	srv := &http.Server{Addr: ":80", Handler: h}
+        	srv.ReadHeaderTimeout = 5 * time.Second
+        	return srv
+        }
+        '''),
+]
+
+
 @pytest.mark.parametrize("path,text,expected", HTTP_SERVER_NO_TIMEOUT)
 def test_http_server_no_timeout(path: str, text: str, expected: set[int]) -> None:
     assert run_on_text(RULES["go.http-server-no-timeout"], path, text) == expected
@@ -1338,6 +1435,22 @@ HTTP_CLIENT_NO_TIMEOUT_GO = [
 ]
 
 
+HTTP_CLIENT_NO_TIMEOUT_GO += [
+    case("internal/client/misc.go", '''
+        package client
+
+        import "net/http"
+
+        func Probe(u string) {
+        	_, _ = http.Head(u) // <<
+        	_, _ = http.PostForm(u, nil) // <<
+        	cl := http.Client{} // <<
+        	_ = cl
+        }
+        '''),
+]
+
+
 @pytest.mark.parametrize("path,text,expected", HTTP_CLIENT_NO_TIMEOUT_GO)
 def test_http_client_no_timeout_go(path: str, text: str, expected: set[int]) -> None:
     assert run_on_text(RULES["http.client-no-timeout"], path, text) == expected
@@ -1465,6 +1578,46 @@ EXPORTED_LOCK = [
         }
 
         func (p Point) Sum() int { return p.X + p.Y }
+        '''),
+]
+
+
+EXPORTED_LOCK += [
+    case("internal/metrics/counter.go", '''
+        package metrics
+
+        import "sync"
+
+        type Counter struct {
+        	sync.Mutex // <<
+        	count int
+        }
+
+        func (c *Counter) Inc() {
+        	c.Lock()
+        	defer c.Unlock()
+        	c.count++
+        }
+        '''),
+    case("internal/metrics/stats.go", '''
+        package metrics
+
+        import "sync"
+
+        type Stats struct {
+        	mu    sync.RWMutex
+        	count int
+        }
+
+        func (s *Stats) Inc() {
+        	s.mu.Lock()
+        	s.count++
+        	s.mu.Unlock()
+        }
+
+        func (s *Stats) Count() int { // <<
+        	return s.count
+        }
         '''),
 ]
 

@@ -174,6 +174,64 @@ HTTP_CLIENT_NO_TIMEOUT = [
 ]
 
 
+HTTP_CLIENT_NO_TIMEOUT += [
+    case("app/clients/sessions.py", '''
+        import aiohttp
+        import httpx
+        import requests
+
+        class Api:
+            def __init__(self):
+                self.session = requests.Session()
+
+            def get_user(self, uid):
+                return self.session.get(f"https://api.example.com/users/{uid}")  # <<
+
+            def create_user(self, payload):
+                return self.session.post("https://api.example.com/users", json=payload, timeout=3)
+
+        class AsyncApi:
+            def __init__(self):
+                self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5))
+
+            async def get(self, url):
+                async with self._session.get(url) as resp:
+                    return await resp.text()
+
+            async def post(self, url, body):
+                async with self._session.post(url, json=body) as resp:
+                    return await resp.json()
+
+        class BareApi:
+            def __init__(self):
+                self._session = aiohttp.ClientSession()  # <<
+
+        shared = httpx.AsyncClient(timeout=httpx.Timeout(5.0))
+
+        async def profile(url):
+            return await shared.get(url)
+
+        def once(url):
+            with httpx.Client() as c:  # <<
+                return c.get(url)
+        '''),
+    case("app/clients/const_timeout.py", '''
+        from requests import Session
+
+        import requests
+
+        DEFAULT_TIMEOUT = 10
+
+        def fetch(url):
+            return requests.get(url, timeout=DEFAULT_TIMEOUT)
+
+        def fetch_with_session(url):
+            with Session() as s:
+                return s.get(url)  # <<
+        '''),
+]
+
+
 @pytest.mark.parametrize("path,text,expected", HTTP_CLIENT_NO_TIMEOUT)
 def test_http_client_no_timeout(path: str, text: str, expected: set[int]) -> None:
     assert run_on_text(RULES["http.client-no-timeout"], path, text) == expected
@@ -331,6 +389,25 @@ BLOCKING_IN_ASYNC = [
 ]
 
 
+BLOCKING_IN_ASYNC += [
+    case("app/api/files.py", '''
+        import os
+        import subprocess
+        from pathlib import Path
+        from subprocess import run as sh
+
+        async def report(p):
+            text = Path(p).read_text()  # <<
+            raw = open(p).read()  # <<
+            head = open(p).read(1024)
+            out = subprocess.check_output(["git", "rev-parse", "HEAD"])  # <<
+            sh(["sync"])  # <<
+            os.system("sync")  # <<
+            return text, raw, head, out
+        '''),
+]
+
+
 @pytest.mark.parametrize("path,text,expected", BLOCKING_IN_ASYNC)
 def test_blocking_in_async(path: str, text: str, expected: set[int]) -> None:
     assert run_on_text(RULES["py.blocking-in-async"], path, text) == expected
@@ -435,6 +512,32 @@ UNBOUNDED_MEMORY = [
             items = list(_buffer)
             _buffer.clear()
             return items
+        '''),
+]
+
+
+UNBOUNDED_MEMORY += [
+    case("app/chat/seen.py", '''
+        from collections import defaultdict
+
+        _seen = set()  # <<
+        conversations = defaultdict(list)  # <<
+
+        def handle(user_id, message_id, text):
+            if message_id in _seen:
+                return
+            _seen.add(message_id)
+            conversations[user_id].append(text)
+        '''),
+    case("app/chat/bounded_cache.py", '''
+        from cachetools import LRUCache, TTLCache
+
+        sessions_cache = TTLCache(maxsize=1024, ttl=600)
+        results = LRUCache(maxsize=512)
+
+        def put(k, v):
+            sessions_cache[k] = v
+            results[k] = v
         '''),
 ]
 
@@ -931,6 +1034,26 @@ MISSING_INDEX = [
 
             id = Column(Integer, primary_key=True)
             created_by_id = Column(Integer)  # <<
+        '''),
+]
+
+
+MISSING_INDEX += [
+    # Django creates an index for every ForeignKey unless told not to (db_index defaults to True).
+    case("app/shop/models_fk.py", '''
+        from django.db import models
+
+        class LineItem(models.Model):
+            order = models.ForeignKey("Order", on_delete=models.CASCADE)
+            product = models.ForeignKey("Product", on_delete=models.PROTECT, db_index=False)  # <<
+            status = models.CharField(max_length=16, choices=[("new", "New")])  # <<
+        '''),
+    case("app/shop/models_from_import.py", '''
+        from django.db.models import CharField, IntegerField, Model
+
+        class Ticket(Model):
+            status = CharField(max_length=16)  # <<
+            owner_id = IntegerField(db_index=True)
         '''),
 ]
 
