@@ -153,3 +153,9 @@ def test_markdown_is_the_default_format(repo: GitRepo) -> None:
     out = cli("review", "--repo", str(repo.path)).stdout
     assert out.startswith("## Production readiness review: ")
     assert "### Area summary" in out and "### Action items" in out
+
+
+def test_fail_on_never_reports_but_exits_0(repo: GitRepo) -> None:
+    repo.commit("root", **{"Dockerfile": ROOT_DOCKERFILE})
+    proc = cli("review", "--repo", str(repo.path), "--fail-on", "never", "--format", "json")
+    assert proc.returncode == 0 and json.loads(proc.stdout)["counts"]["HIGH"] >= 1
