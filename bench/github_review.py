@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import resource
 import sys
 import tempfile
 import time
@@ -82,6 +83,21 @@ async def one(n: int, keys: tuple[str, str], workdir: Path) -> dict:
         await server.close()
 
 
+def _pool_peak_mib() -> float:
+    """Largest peak RSS (VmHWM) among the live process-pool workers, 0 when no pool ran."""
+    from bot import parallel
+
+    peak = 0.0
+    for pid in list(getattr(parallel._pool, "_processes", None) or {}):
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]) / 1024)
+        except OSError:
+            pass
+    return peak
+
+
 async def main(sizes: list[int]) -> None:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     keys = (key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
@@ -92,14 +108,18 @@ async def main(sizes: list[int]) -> None:
     from checks import all_rules
 
     all_rules()
-    print(f"{'files':>6} {'202 in':>8} {'check done':>11} {'all done':>9} {'requests':>9}  headline")
+    print(f"{'files':>6} {'202 in':>8} {'check done':>11} {'all done':>9} {'requests':>9} {'peak MiB':>9} "
+          f"{'pool MiB':>9}  headline")
     results = []
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             r = await one(n, keys, Path(tmp))
         results.append(r)
+        # peak RSS so far of this process (service + fake GitHub) and of the largest pool worker
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        kids = _pool_peak_mib()
         print(f"{r['files']:>6} {r['answer_ms']:>6.1f}ms {r['check_s']:>10.2f}s {r['done_s']:>8.2f}s "
-              f"{r['requests']:>9}  {r['title']} ({r['annotations']} annotations)")
+              f"{r['requests']:>9} {own:>9.1f} {kids:>9.1f}  {r['title']} ({r['annotations']} annotations)")
     for r in results:
         print(f"\nrequests for {r['files']} files:")
         for kind, count in sorted(r["kinds"].items()):

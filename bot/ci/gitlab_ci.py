@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 from bot.ci.errors import CIEnvError
 from bot.ci.runner import UNSET, Outcome, review_and_publish
-from bot.forges.github.http import HttpPolicy
 from bot.forges.gitlab.forge import GitLabForge
 from bot.forges.gitlab.http import GitLabError
 from bot.forges.gitlab.instance import GitLabInstance, normalize_url
+from bot.forges.http_policy import HttpPolicy
 from bot.job import Job
 
 

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from bot.forges.github.app import GitHubApp
-from bot.forges.github.http import HttpPolicy
 from bot.forges.gitlab.instance import GitLabInstance
+from bot.forges.http_policy import HttpPolicy
+from bot.service.gitlab_webhook import gitlab_webhook
 from bot.service.logs import settings_secrets, setup_logging
 from bot.service.metrics import Metrics
 from bot.service.redis_queue import RedisQueue, is_redis_url
 from bot.service.settings import Settings, SettingsError
 from bot.service.sqlite_queue import SQLiteQueue
-from bot.service.gitlab_webhook import gitlab_webhook
 from bot.service.webhook import github_webhook
 from bot.service.worker import WorkerPool
 
@@ -56,7 +56,11 @@ def build_runtime(settings: Settings | None = None, *, policy: HttpPolicy | None
     github = GitHubApp(settings.app_id, settings.private_key, api_url=settings.api_url, policy=policy,
                        on_request=metrics.github_request)
     github.http.on_wait = metrics.rate_limit_wait
-    gitlab = GitLabInstance(settings.gitlab.url, settings.gitlab.token, policy=policy) if settings.gitlab else None
+    gitlab = None
+    if settings.gitlab:
+        gitlab = GitLabInstance(settings.gitlab.url, settings.gitlab.token, policy=policy,
+                                on_request=metrics.gitlab_request)
+        gitlab.http.on_wait = metrics.rate_limit_wait
     pool = WorkerPool(queue, github, size=settings.workers, poll_interval=settings.poll_interval,
                       lease_seconds=settings.lease_seconds, max_attempts=settings.max_attempts, metrics=metrics,
                       gitlab=gitlab)

@@ -11,8 +11,14 @@ from arq.worker import Worker, func
 
 from bot.service.logs import log_context
 from bot.service.memo import JobMemo
-from bot.service.queue import Task
-from bot.service.redis_queue import FUNCTION, KEEP_SECONDS, QUEUE_NAME, RedisQueue, redis_settings
+from bot.service.queue import LEASE_EXPIRED, Task
+from bot.service.redis_queue import (
+    FUNCTION,
+    KEEP_SECONDS,
+    QUEUE_NAME,
+    RedisQueue,
+    redis_settings,
+)
 
 log = logging.getLogger(__name__)
 JOB_TIMEOUT = 3600.0  # arq's hard cap on one task; leases (renewed while alive) detect dead workers
@@ -35,7 +41,7 @@ async def readiness_task(ctx: dict, payload: str, seq: int = 0) -> str:
         attempts = await queue.attempt(job_id)
         if attempts > queue.max_attempts:  # it died with its worker every time
             await queue.unlock(key, job_id)
-            await _dead(ctx, job_id, task, "lease expired too often (the worker died during every attempt)")
+            await _dead(ctx, job_id, task, LEASE_EXPIRED.format(n=queue.max_attempts))
             return "dead"
         renewer = asyncio.create_task(_renew(queue, key, job_id))
         try:
@@ -74,6 +80,12 @@ async def _dead(ctx: dict, job_id: str, task: Task, error: str) -> None:
         metrics.dead_letters.labels(task.kind).inc()
     log.error("task %s (%s) dead-lettered after %d attempts: %s", task.job.key, task.kind,
               ctx["queue"].max_attempts, error)
+    on_dead = ctx.get("on_dead")  # close the check run / status (a no-op when the failure already did)
+    if on_dead is not None:
+        try:
+            await on_dead(task, error, JobMemo(ctx["queue"], task.job.delivery_id))
+        except Exception:
+            log.exception("task %s (%s): could not post the dead letter's failure", task.job.key, task.kind)
 
 
 async def _renew(queue: RedisQueue, key: str, job_id: str) -> None:
@@ -98,6 +110,16 @@ def make_worker(queue: RedisQueue, runner: Runner, *, max_jobs: int = 4, poll_in
         on_shutdown=on_shutdown)
     worker.in_progress_timeout_s = queue.lease_seconds
     return worker
+
+
+def dead_handler(github, *, gitlab=None):
+    """ctx["on_dead"]: fail the check run / status of a dead-lettered task (`worker.bury`)."""
+    from bot.service.worker import bury
+
+    async def on_dead(task: Task, error: str, memo: JobMemo) -> bool:
+        return await bury(github, task, error, gitlab=gitlab, memo=memo)
+
+    return on_dead
 
 
 def review_runner(github, *, gitlab=None, metrics=None, cache=None) -> Runner:
@@ -130,7 +152,7 @@ async def work_redis(settings, queue_url: str, *, metrics_port: int | None = Non
     from cachetools import LRUCache
 
     from bot.forges.github.app import GitHubApp
-    from bot.forges.github.http import HttpPolicy
+    from bot.forges.http_policy import HttpPolicy
     from bot.service.metrics import Metrics
 
     metrics = Metrics()
@@ -145,14 +167,17 @@ async def work_redis(settings, queue_url: str, *, metrics_port: int | None = Non
     if settings.gitlab is not None:
         from bot.forges.gitlab.instance import GitLabInstance
 
-        gitlab = GitLabInstance(settings.gitlab.url, settings.gitlab.token, policy=policy)
+        gitlab = GitLabInstance(settings.gitlab.url, settings.gitlab.token, policy=policy,
+                                on_request=metrics.gitlab_request)
+        gitlab.http.on_wait = metrics.rate_limit_wait
     if metrics_port:
         from prometheus_client import start_http_server
 
         start_http_server(metrics_port, registry=metrics.registry)
     runner = review_runner(github, gitlab=gitlab, metrics=metrics, cache=LRUCache(maxsize=50_000))
     worker = make_worker(queue, runner, max_jobs=settings.workers, poll_interval=settings.poll_interval,
-                         shutdown_grace=settings.shutdown_grace, extra_ctx={"metrics": metrics})
+                         shutdown_grace=settings.shutdown_grace, extra_ctx={"metrics": metrics,
+                                    "on_dead": dead_handler(github, gitlab=gitlab)})
     log.info("readiness worker on %s: %d concurrent tasks, lease %.0fs, grace %.0fs", _safe_url(queue_url),
              settings.workers, settings.lease_seconds, settings.shutdown_grace)
     try:

@@ -11,6 +11,7 @@ from aiohttp import web
 from bot.service.gitlab_events import route
 
 log = logging.getLogger(__name__)
+_OUTCOME = "readiness_delivery_outcome"  # request key: an outcome the status alone does not tell
 
 
 def _answer(status: int, message: str) -> web.Response:
@@ -33,6 +34,7 @@ async def gitlab_webhook(request: web.Request) -> web.Response:
     event = request.headers.get("X-Gitlab-Event", "")
     response = await _handle(request, rt, event)
     rt.metrics.webhooks.labels(f"gitlab:{event or '-'}", str(response.status)).inc()
+    rt.metrics.delivery("gitlab", event, response.status, request.get(_OUTCOME))
     return response
 
 
@@ -77,6 +79,7 @@ async def _handle(request: web.Request, rt, event: str) -> web.Response:
         log.exception("gitlab delivery %s could not be queued", delivery)
         return _answer(503, "queue unavailable, delivery not stored")
     if not added:
+        request[_OUTCOME] = "duplicate"
         return _answer(200, "delivery already received")
     log.info("gitlab delivery %s (%s): %s for %s", delivery, event, decision.reason, decision.task.job.key)
     return _answer(202, decision.reason)

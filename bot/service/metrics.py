@@ -40,6 +40,9 @@ class Metrics:
         self.github_requests.labels(method, str(status) if status else "error").inc()
         self.forge_requests.labels("github", method, str(status) if status else "error").inc()
 
+    def gitlab_request(self, method: str, status: int) -> None:
+        self.forge_requests.labels("gitlab", method, str(status) if status else "error").inc()
+
     def rate_limit_wait(self, forge: str, seconds: float) -> None:
         self.rate_limit_waits.labels(forge).inc()
         self.rate_limit_wait_seconds.labels(forge).inc(seconds)

@@ -8,6 +8,7 @@ from typing import Protocol
 from bot.job import Job
 
 KINDS = ("review", "recheck", "rerun", "help")
+LEASE_EXPIRED = "the worker stopped during every attempt (its lease expired {n} times)"  # dead-letter reason
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ class SQLiteQueue:
         self._db.execute("PRAGMA synchronous=FULL")  # a 202 means the row is on disk
         self._db.executescript(_SCHEMA)
         self.wakeup = asyncio.Event()
+        self._buried: list[Task] = []  # dead-lettered by claim(): the worker died on every attempt
 
     async def _run(self, fn, *args):
         return await asyncio.to_thread(self._locked, fn, *args)
@@ -95,9 +96,17 @@ class SQLiteQueue:
         return True
 
     async def claim(self) -> Lease | None:
-        return await self._run(self._claim)
+        buried: list[Task] = []
+        lease = await self._run(self._claim, buried)
+        self._buried.extend(buried)  # only once the transaction committed
+        return lease
 
-    def _claim(self) -> Lease | None:
+    def take_buried(self) -> list[Task]:
+        """Tasks claim() moved to the dead letters since the last call (for the worker to close out)."""
+        out, self._buried = self._buried, []
+        return out
+
+    def _claim(self, buried: list[Task]) -> Lease | None:
         now = time.time()
         # leases that ran out (a crashed or stuck worker) become runnable again
         self._db.execute("UPDATE jobs SET state='queued', lease_token=NULL, updated_at=? "
@@ -113,6 +122,7 @@ class SQLiteQueue:
             if attempts >= self.max_attempts:  # it crashed the worker every time
                 self._db.execute("UPDATE jobs SET state='dead', last_error=coalesce(last_error, 'lease expired"
                                  " too often'), updated_at=? WHERE id=?", (now, job_id))
+                buried.append(Task.from_json(payload))
                 continue
             token = secrets.token_hex(8)
             self._db.execute("UPDATE jobs SET state='leased', attempts=attempts+1, lease_until=?, lease_token=?,"

@@ -13,9 +13,9 @@ from bot.forges.github.app import GitHubApp
 from bot.pipeline import run_job
 from bot.render.comments import HELP_TEXT, failure_summary
 from bot.service.logs import log_context
-from bot.service.memo import JobMemo, attach
+from bot.service.memo import JobMemo, attach, record_closed
 from bot.service.metrics import Metrics
-from bot.service.queue import JobQueue, Lease, Task
+from bot.service.queue import LEASE_EXPIRED, JobQueue, Lease, Task
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,26 @@ async def run_task(github: GitHubApp, task: Task, *, cache=None, final: bool = T
             elif not resumable:  # with a memo the next attempt picks the in-progress check run up again
                 await forge.abandon("Review interrupted, retrying", failure_summary(str(exc)), "neutral")
         raise
+    finally:
+        with contextlib.suppress(Exception):
+            await record_closed(forge, memo)
+
+
+async def bury(github: GitHubApp, task: Task, reason: str, *, gitlab=None,
+               memo: JobMemo | None = None) -> bool:
+    """Close out a dead-lettered task whose last attempt could not (its worker died): the check run
+    (GitHub) / commit status (GitLab) fails with how to retry. A no-op when an attempt already closed it
+    (the memo says so), for help tasks, and without a head to report on. True when it posted."""
+    if task.kind == "help" or (task.job.forge == "gitlab" and gitlab is None):
+        return False
+    data = await memo.get() if memo is not None else {}
+    if data.get("closed"):
+        return False
+    forge = (gitlab if task.job.forge == "gitlab" else github).forge(task.job)
+    posted = await forge.close_dead(data.get("check"), "Review failed", failure_summary(reason))
+    if posted and memo is not None:
+        await memo.update(closed=True)
+    return posted
 
 
 class WorkerPool:
@@ -115,6 +135,7 @@ class WorkerPool:
             except Exception:
                 log.exception("worker %d: claim failed", index)
                 lease = None
+            await self._bury_expired()
             if lease is None:
                 if wakeup is not None:
                     wakeup.clear()
@@ -128,6 +149,25 @@ class WorkerPool:
                 await self._handle(lease)
             finally:
                 self._busy -= 1
+
+    async def _bury_expired(self) -> None:
+        """Tasks the queue dead-lettered while claiming (their worker died on every attempt)."""
+        take = getattr(self.queue, "take_buried", None)
+        for task in take() if take is not None else ():
+            with log_context(task.job):
+                self.metrics.jobs.labels(task.kind, "dead").inc()
+                self.metrics.dead_letters.labels(task.kind).inc()
+                log.error("task %s (%s) dead-lettered: %s", task.job.key, task.kind,
+                          LEASE_EXPIRED.format(n=self.max_attempts))
+                await self._bury(task, LEASE_EXPIRED.format(n=self.max_attempts))
+
+    async def _bury(self, task: Task, reason: str) -> None:
+        try:
+            if await bury(self.github, task, reason, gitlab=self.gitlab,
+                          memo=JobMemo(self.queue, task.job.delivery_id)):
+                log.info("task %s (%s): failed check/status posted for the dead letter", task.job.key, task.kind)
+        except Exception:
+            log.exception("task %s (%s): could not post the dead letter's failure", task.job.key, task.kind)
 
     async def _handle(self, lease: Lease) -> None:
         with log_context(lease.task.job):
@@ -154,6 +194,7 @@ class WorkerPool:
                 self.metrics.dead_letters.labels(task.kind).inc()
                 log.error("task %s (%s) dead-lettered after %d attempts: %s", task.job.key, task.kind,
                           lease.attempts, exc)
+                await self._bury(task, f"{type(exc).__name__}: {exc}")  # no-op: the failure closed it
         else:
             await self.queue.complete(lease)
             self.metrics.jobs.labels(task.kind, outcome).inc()

@@ -73,6 +73,50 @@ def _go_deepest(node, depth: int, limit: int):
     return None
 
 
+_JS_BLOCKS = {"if_statement", "for_statement", "for_in_statement", "for_of_statement", "while_statement",
+              "do_statement", "switch_statement", "try_statement"}
+_JS_FUNCS = {"function_declaration", "generator_function_declaration", "function_expression", "function",
+             "generator_function", "arrow_function", "method_definition"}
+_JS_NAMING_PARENTS = {"variable_declarator", "assignment_expression", "pair", "public_field_definition",
+                      "field_definition"}
+
+
+def _js_named(node) -> bool:
+    parent = node.parent
+    return node.type in ("function_declaration", "generator_function_declaration", "method_definition") or (
+        parent is not None and parent.type in _JS_NAMING_PARENTS)
+
+
+def _js_roots(root):
+    """Functions judged on their own: named ones, and anonymous ones not inside another function
+    (`app.get("/", (req, res) => {...})`). Anonymous callbacks inside a function count inline."""
+    stack = [(root, False)]
+    while stack:
+        node, inside = stack.pop()
+        is_fn = node.type in _JS_FUNCS
+        if is_fn and (_js_named(node) or not inside):
+            yield node
+        for child in reversed(node.named_children):
+            stack.append((child, inside or is_fn))
+
+
+def _js_deepest(node, depth: int, limit: int):
+    for child in node.named_children:
+        if child.type in _JS_FUNCS and _js_named(child):
+            continue  # judged as its own function
+        d = depth
+        if child.type in _JS_BLOCKS:
+            # `else if` continues the same chain: not one level deeper
+            if not (child.type == "if_statement" and node.type == "else_clause"):
+                d = depth + 1
+            if d > limit:
+                return d, child
+        found = _js_deepest(child, d, limit)
+        if found:
+            return found
+    return None
+
+
 @rule(
     "quality.deep-nesting",
     severity="LOW",
@@ -82,7 +126,7 @@ def _go_deepest(node, depth: int, limit: int):
         "are easy to get wrong.",
     fix="Return early (guard clauses), `continue` in loops, and extract the inner blocks into helper "
         "functions.",
-    kinds={"python", "go"},
+    kinds={"python", "go", "js"},
     options={"max_depth": 5},
     example=Example(
         path="app/sync.py",
@@ -112,3 +156,14 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                 kind = st.type.replace("_statement", "").replace("expression_", "")
                 yield Hit(golang.line(st), message=f"`{kind}` block nested {depth} levels deep in `{name}` "
                                                    f"(limit {limit})")
+    elif "js" in f.kinds and f.js is not None:
+        seen = set()
+        for fn in _js_roots(f.js):
+            body = fn.child_by_field_name("body") or fn
+            found = _js_deepest(body, 0, limit)
+            if found and found[1].start_byte not in seen:
+                seen.add(found[1].start_byte)
+                depth, st = found
+                kind = st.type.replace("_statement", "").replace("_in", "").replace("_of", "")
+                yield Hit(st.start_point[0] + 1, message=f"`{kind}` block nested {depth} levels deep "
+                                                         f"(limit {limit})")

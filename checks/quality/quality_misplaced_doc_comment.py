@@ -45,6 +45,22 @@ def _decls(root) -> Iterator[tuple[str, object]]:
                 yield golang.text(names[0]), decl
 
 
+_CAMEL = re.compile(r"^[A-Z][a-z0-9]+[A-Z]\w*$")
+
+
+def _group_specs(root) -> Iterator[tuple[str, object]]:
+    """Single-name specs inside `const (...)` / `var (...)` / `type (...)` groups."""
+    for decl in root.named_children:
+        if decl.type not in ("type_declaration", "var_declaration", "const_declaration"):
+            continue
+        if not any(c.type == "(" for c in decl.children):
+            continue
+        for spec in golang.walk(decl, "type_spec", "type_alias", "var_spec", "const_spec"):
+            names = spec.children_by_field_name("name")
+            if len(names) == 1:
+                yield golang.text(names[0]), spec
+
+
 @rule(
     "quality.misplaced-doc-comment",
     severity="LOW",
@@ -65,7 +81,13 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     if is_vendored_or_generated(f):
         return
     root = f.go
-    for name, decl in _decls(root):
+    grouped = list(_group_specs(root))
+    declared = {n for n, _ in _decls(root)} | {n for n, _ in grouped} | {
+        golang.func_name(d) for d in root.named_children if d.type in ("function_declaration", "method_declaration")}
+    # Inside a group a comment may head a section (`// Status codes.`): only a comment that starts with
+    # another declared identifier (or a CamelCase one) is a misplaced doc comment there.
+    candidates = [(n, d, False) for n, d in _decls(root)] + [(n, d, True) for n, d in grouped]
+    for name, decl, in_group in candidates:
         if not name or not name[0].isupper():
             continue
         block = _doc_block(f, golang.line(decl))
@@ -82,5 +104,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         if w0 == name or w0.endswith("." + name) or w0 in (name + "'s", f"`{name}`", f"{name}()"):
             continue
         if w0 in _ARTICLES and len(words) > 1 and words[1].rstrip(".,:;") == name:
+            continue
+        if in_group and w0 not in declared and not _CAMEL.match(w0):
             continue
         yield Hit(first_line, message=f"Doc comment above `{name}` starts with `{w0}` instead of `{name}`")

@@ -73,7 +73,6 @@ def _stub_body(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.Raise | None:
 
 
 def _py(f: SourceFile) -> Iterator[Hit]:
-    tree = f.python
     imports = f.python_imports
     parent = f.python_parents
     subclassed = {(dotted(b) or "").rsplit(".", 1)[-1] for n in f.python_of(ast.ClassDef) for b in n.bases}

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from bot.models import Hit
+from checks.lang import golang as g
 from checks.lang.python import dotted
 from checks.registry import Context, Example, rule
 from checks.reliability._py import long_lived_containers, words
@@ -37,6 +39,84 @@ def _is_login_store(name: str) -> bool:
     return bool(ws & (_SESSION_WORDS | _TOKEN_WORDS))
 
 
+# Go: map values that are connections/clients, not login state (`map[string]*websocket.Conn`).
+_GO_CONN_VALUE = re.compile(r"(Conn|Client|DB|Pool|Tx|Session(Factory|Maker))\b|\bchan\b")
+
+
+def _go_map_type(node: g.Node | None) -> g.Node | None:
+    """The map type of `map[K]V{}`, `make(map[K]V)`, a `map[K]V` type or `sync.Map`, else None."""
+    if node is None:
+        return None
+    if node.type == "expression_list" and node.named_children:
+        node = node.named_children[0]
+    if node.type == "map_type" or (node.type == "qualified_type" and g.text(node) == "sync.Map"):
+        return node
+    if node.type == "composite_literal":
+        return _go_map_type(node.child_by_field_name("type"))
+    if node.type == "call_expression" and g.call_name(node) == "make" and g.call_args(node):
+        return _go_map_type(g.call_args(node)[0])
+    return None
+
+
+def _go_stores(root: g.Node) -> dict[str, g.Node]:
+    """Package-level maps (`name`) and struct map fields (`.name`) -> declaration node."""
+    out: dict[str, g.Node] = {}
+    for decl in root.named_children:
+        if decl.type == "var_declaration":
+            for spec in g.walk(decl, "var_spec"):
+                mt = _go_map_type(spec.child_by_field_name("value")) or _go_map_type(spec.child_by_field_name("type"))
+                if mt is not None and not _GO_CONN_VALUE.search(g.text(mt)):
+                    for name in spec.children_by_field_name("name"):
+                        out[g.text(name)] = spec
+        elif decl.type == "type_declaration":
+            for fd in g.walk(decl, "field_declaration"):
+                mt = _go_map_type(fd.child_by_field_name("type"))
+                if mt is not None and not _GO_CONN_VALUE.search(g.text(mt)):
+                    for name in fd.children_by_field_name("name"):
+                        out["." + g.text(name)] = fd
+    return out
+
+
+def _go_hits(f: SourceFile) -> Iterator[Hit]:
+    root = f.go
+    stores = {k: v for k, v in _go_stores(root).items() if _is_login_store(k.lstrip("."))}
+    if not stores:
+        return
+    written: dict[str, int] = {}
+    for node in g.walk(root, "assignment_statement", "call_expression"):
+        if node.type == "assignment_statement":
+            left = node.child_by_field_name("left")
+            targets = [t.child_by_field_name("operand") for t in (left.named_children if left is not None else [])
+                       if t.type == "index_expression"]
+        else:
+            fn = node.child_by_field_name("function")
+            if fn is None or fn.type != "selector_expression" or \
+                    g.text(fn.child_by_field_name("field")) not in ("Store", "LoadOrStore", "Swap"):
+                continue
+            targets = [fn.child_by_field_name("operand")]
+        for t in targets:
+            fn_node = _go_enclosing_func(t) if t is not None else None
+            if fn_node is None or (fn_node.type == "function_declaration" and g.func_name(fn_node) == "init"):
+                continue  # package initialisation fills a fixed table, not per-login state
+            key = g.text(t) if t.type == "identifier" else (
+                "." + g.text(t.child_by_field_name("field")) if t.type == "selector_expression" else "")
+            if key in stores:
+                written.setdefault(key, g.line(node))
+    for key, line in written.items():
+        decl = stores[key]
+        name = key.lstrip(".")
+        yield Hit(g.line(decl), message=f"Session/login state is stored in the process-local map `{name}` "
+                                        f"(written at line {line}); it is lost on restart and not shared "
+                                        "between replicas")
+
+
+def _go_enclosing_func(node: g.Node) -> g.Node | None:
+    for a in g.ancestors(node):
+        if a.type in ("function_declaration", "method_declaration", "func_literal"):
+            return a
+    return None
+
+
 @rule(
     "state.in-memory-sessions",
     severity="HIGH",
@@ -46,7 +126,7 @@ def _is_login_store(name: str) -> bool:
         "between replicas or workers, so users are logged out or bounced between states at random.",
     fix="Keep sessions in Redis or the database (with a TTL), or use signed/encrypted cookie sessions; "
         "the process should hold no per-user state.",
-    kinds={"python"},
+    kinds={"python", "go"},
     example=Example(
         path="app/auth.py",
         bad="import secrets\n\n_sessions: dict[str, str] = {}\n\n\ndef login(user_id):\n"
@@ -58,6 +138,9 @@ def _is_login_store(name: str) -> bool:
 )
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     if not any(w in f.text.lower() for w in ("session", "token", "login", "auth", "otp", "csrf", "nonce")):
+        return
+    if "go" in f.kinds:
+        yield from _go_hits(f)
         return
     local_classes = {n.name for n in f.python.body if isinstance(n, ast.ClassDef)}
     for c in f.memo("long_lived_containers", lambda f: long_lived_containers(f.python)):

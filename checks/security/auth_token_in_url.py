@@ -62,7 +62,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
 def _python(f: SourceFile) -> Iterator[Hit]:
     if not re.search(r"(?i)token|jwt|api_?key|bearer", f.text):
         return
-    tree, imports = f.python, f.python_imports
+    imports = f.python_imports
     query_vars = _py_query_vars(f.python_of(ast.Assign), imports)
     for node in f.python_of(ast.Call, ast.Subscript):
         key, base = None, None

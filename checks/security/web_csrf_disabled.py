@@ -71,7 +71,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
 # --- Python ---------------------------------------------------------------------------------
 
 def _python(f: SourceFile) -> Iterator[Hit]:
-    tree, imports = f.python, f.python_imports
+    imports = f.python_imports
     parent_of = f.python_parents
     csrf_objects = {t.id for n in f.python_of(ast.Assign) if isinstance(n.value, ast.Call)
                     and call_name(n.value, imports).endswith("CSRFProtect")

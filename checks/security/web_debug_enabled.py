@@ -103,7 +103,6 @@ def _env_default_true(value: ast.AST) -> bool:
 
 
 def _python(f: SourceFile) -> Iterator[Hit]:
-    tree = f.python
     imports = f.python_imports
     settings_file = _is_settings_file(f.path)
     for node in f.python_of(ast.Call, ast.Assign, ast.AnnAssign, ast.Module, ast.ClassDef):

@@ -131,7 +131,7 @@ _SINK_KW = re.compile(r"(?i)^(html|html_message|html_body|body_html|html_content
 def _python(f: SourceFile) -> Iterator[Hit]:
     if "<" not in f.text:
         return
-    tree, imports = f.python, f.python_imports
+    imports = f.python_imports
     parent_of = f.python_parents
     flask = any(v.startswith(("flask", "quart")) for v in imports.values())
     reported: set[int] = set()

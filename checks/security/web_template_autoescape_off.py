@@ -66,7 +66,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
 def _python(f: SourceFile) -> Iterator[Hit]:
     if not re.search(r"jinja2|markupsafe|Markup|mark_safe|SafeString|autoescape", f.text):
         return
-    tree, imports = f.python, f.python_imports
+    imports = f.python_imports
     html_file = bool(_HTML_HINT.search(f.text)) or not _NON_HTML_HINT.search(f.text)
     tooling = _web.is_non_prod_path(f.path)
     parent_of = f.python_parents

@@ -140,7 +140,7 @@ def go_params(fn: go.Node) -> str:
 def _python(f: SourceFile) -> Iterator[Hit]:
     if not re.search(r"websocket|socketio|ProtocolTypeRouter", f.text):
         return
-    tree, imports = f.python, f.python_imports
+    imports = f.python_imports
     for call in f.python_of(ast.Call):
         name = call_name(call, imports)
         if _PY_SERVE.match(name):

@@ -63,6 +63,18 @@ def rerun_payload(pr: PullRequest, name: str = "readiness") -> dict:
     return payload
 
 
+def suite_rerequested_payload(pr: PullRequest) -> dict:
+    """`check_suite.rerequested` (no published example): the `check_run.rerequested` example's repository,
+    installation and sender around its own `check_suite` object, moved to the fake's pull request."""
+    run = contract.webhook("check_run.rerequested")
+    suite = dict(run["check_run"]["check_suite"])
+    suite.update(head_sha=pr.head_sha, head_branch="pr", status="completed", conclusion="failure",
+                 pull_requests=rerun_payload(pr)["check_run"]["pull_requests"])
+    return {"action": "rerequested", "check_suite": suite,
+            "repository": contract.webhook("pull_request.opened")["repository"],
+            "sender": run["sender"], "installation": {"id": INSTALLATION}}
+
+
 def delivery_headers(event: str, body: bytes, *, secret: bytes | None = SECRET, delivery: str | None = None,
                      signature: str | None = None) -> dict:
     headers = {"X-GitHub-Event": event, "X-GitHub-Delivery": delivery or str(uuid.uuid4()),

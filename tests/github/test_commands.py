@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from bot.state import decode_state
-from tests.github.helpers import REPO, ROOT_DOCKERFILE, comment_payload, pr_payload, rerun_payload
+from tests.github.helpers import (REPO, ROOT_DOCKERFILE, SAFE_DOCKERFILE, comment_payload, pr_payload, rerun_payload,
+                                  suite_rerequested_payload)
 
 pytestmark = pytest.mark.slow  # real servers on loopback
 
@@ -81,6 +82,27 @@ async def test_rerun_button_rechecks_the_current_head(fake_github, service):
     assert len(runs) == 2 and all(r["status"] == "completed" for r in runs)
     other = await service.send("check_run", rerun_payload(pr, name="randscape"))
     assert other.status == 204  # someone else's check
+
+
+async def test_check_suite_rerequested_lands_a_fresh_review_of_the_current_head(fake_github, service):
+    pr = await _reviewed_pr(fake_github, service)
+    (first,) = fake_github.checks(pr.head_sha)
+    assert first["conclusion"] == "failure"
+    old_head = pr.head_sha
+    fixed = fake_github.push(REPO, 2, {"Dockerfile": SAFE_DOCKERFILE})  # pushed; its webhook never arrived
+    payload = suite_rerequested_payload(pr)
+    payload["check_suite"]["head_sha"] = old_head  # the suite the user re-ran is the old one
+    files_before = fake_github.count("GET", "/pulls/2/files")
+    resp = await service.send("check_suite", payload)
+    assert resp.status == 202
+    await service.idle()
+    (fresh,) = fake_github.checks(fixed)
+    assert fresh["status"] == "completed" and fresh["conclusion"] == "success"
+    assert fake_github.count("GET", "/pulls/2/files") == files_before + 1  # reviewed anew, not replayed
+    (summary,) = fake_github.summaries(2)  # the sticky summary was edited in place
+    assert decode_state(summary["body"]) == []
+    assert len(fake_github.checks(old_head)) == 1
+    assert (await service.send("check_suite", {**payload, "action": "completed"})).status == 204
 
 
 async def test_draft_is_skipped_unless_the_base_config_opts_in(fake_github, service):

@@ -73,6 +73,7 @@ async def test_a_task_failing_everywhere_is_retried_then_dead_lettered(fake_gith
     runs = fake_github.checks(pr.head_sha)
     assert runs and all(r["status"] == "completed" for r in runs)
     assert runs[-1]["conclusion"] == "failure" and runs[-1]["output"]["title"] == "Review failed"
+    assert len(runs) == 1 and runs[0]["patches"] == 1  # closed once: dead-lettering did not post again
 
 
 async def test_a_request_timing_out_is_retried(fake_github, service):

@@ -992,6 +992,73 @@ EXTRA = [
                                 if e.big: «
                                     e.split()
         """)),
+    # inside a const group: section comments are fine, a copy-pasted name is not
+    ("quality.misplaced-doc-comment", *C("internal/account/status.go", """
+        package account
+
+        const (
+        \t// Status values.
+        \tStatusActive = "active"
+        \t// StatusActive means the account is closed. «
+        \tStatusClosed = "closed"
+        \t// StatusPending is pending.
+        \tStatusPending = "pending"
+        )
+        """)),
+    # JavaScript: Express handler (anonymous, top level), else-if chains, callbacks counted inline
+    ("quality.deep-nesting", *C("web/server/routes.js", """
+        app.post("/sync", async (req, res) => {
+          for (const account of req.body.accounts) {
+            if (account.active) {
+              for (const entry of account.entries) {
+                try {
+                  entry.lines.forEach((line) => {
+                    if (line.amount > 0) {
+                      while (line.next) { «
+                        line = line.next;
+                      }
+                    }
+                  });
+                } catch (err) {
+                  res.status(500).end();
+                }
+              }
+            }
+          }
+        });
+
+        function dispatch(x) {
+          if (x === 1) {
+            return 1;
+          } else if (x === 2) {
+            return 2;
+          } else if (x === 3) {
+            return 3;
+          } else if (x === 4) {
+            return 4;
+          } else if (x === 5) {
+            return 5;
+          } else if (x === 6) {
+            return 6;
+          }
+          return 0;
+        }
+        """)),
+    ("quality.deep-nesting", *C("web/src/util.js", """
+        export function shallow(rows) {
+          for (const r of rows) {
+            if (!r) continue;
+            for (const c of r) {
+              if (c) {
+                switch (c.kind) {
+                  case "a":
+                    return c;
+                }
+              }
+            }
+          }
+        }
+        """)),
     ("quality.function-too-long", *C("internal/api/routes.go", """
         package api
 

@@ -468,6 +468,29 @@ GOROUTINE_NO_RECOVER = [
 ]
 
 
+GOROUTINE_NO_RECOVER += [
+    case("internal/api/hook.go", '''
+        package api
+
+        import (
+        	"encoding/json"
+        	"net/http"
+
+        	"github.com/labstack/echo/v4"
+        )
+
+        func Hook(c echo.Context) error {
+        	body := c.Request().Body
+        	go func() { // <<
+        		var v map[string]any
+        		_ = json.NewDecoder(body).Decode(&v)
+        	}()
+        	return c.NoContent(http.StatusAccepted)
+        }
+        '''),
+]
+
+
 @pytest.mark.parametrize("path,text,expected", GOROUTINE_NO_RECOVER)
 def test_goroutine_no_recover(path: str, text: str, expected: set[int]) -> None:
     assert run_on_text(RULES["go.goroutine-no-recover"], path, text) == expected
@@ -1739,6 +1762,28 @@ SWALLOWED_ERROR_GO = [
 ]
 
 
+SWALLOWED_ERROR_GO += [
+    case("internal/store/purge.go", '''
+        package store
+
+        import (
+        	"database/sql"
+        	"encoding/json"
+        	"os"
+        )
+
+        func Purge(db *sql.DB, b []byte) {
+        	var v map[string]any
+        	json.Unmarshal(b, &v) // <<
+        	db.Exec("DELETE FROM sessions") // <<
+        	os.WriteFile("state.json", b, 0o600) // <<
+        	if err := os.Remove("state.json"); err != nil { // <<
+        	}
+        }
+        '''),
+]
+
+
 @pytest.mark.parametrize("path,text,expected", SWALLOWED_ERROR_GO)
 def test_swallowed_error_go(path: str, text: str, expected: set[int]) -> None:
     assert run_on_text(RULES["reliability.swallowed-error"], path, text) == expected
@@ -1785,12 +1830,102 @@ IN_MEMORY_SESSIONS_GO = [
 ]
 
 
+IN_MEMORY_SESSIONS_GO += [
+    case("internal/auth/manager.go", '''
+        package auth
+
+        import (
+        	"crypto/rand"
+        	"encoding/hex"
+        	"sync"
+        	"time"
+        )
+
+        type session struct {
+        	userID  string
+        	expires time.Time
+        }
+
+        type SessionManager struct {
+        	mu       sync.RWMutex
+        	sessions map[string]session // <<
+        }
+
+        func NewSessionManager() *SessionManager {
+        	return &SessionManager{sessions: make(map[string]session)}
+        }
+
+        func (m *SessionManager) Create(userID string) string {
+        	b := make([]byte, 16)
+        	_, _ = rand.Read(b)
+        	token := hex.EncodeToString(b)
+        	m.mu.Lock()
+        	m.sessions[token] = session{userID: userID, expires: time.Now().Add(time.Hour)}
+        	m.mu.Unlock()
+        	return token
+        }
+        '''),
+    case("internal/auth/syncmap.go", '''
+        package auth
+
+        import (
+        	"sync"
+
+        	"github.com/labstack/echo/v4"
+        )
+
+        var activeTokens sync.Map // <<
+
+        func Login(c echo.Context) error {
+        	token := c.FormValue("token")
+        	activeTokens.Store(token, c.FormValue("user"))
+        	return nil
+        }
+        '''),
+    case("internal/ws/hub.go", '''
+        package ws
+
+        import "github.com/gorilla/websocket"
+
+        type Hub struct {
+        	sessions map[string]*websocket.Conn
+        	clients  map[*websocket.Conn]bool
+        }
+
+        func (h *Hub) Join(id string, c *websocket.Conn) {
+        	h.sessions[id] = c
+        	h.clients[c] = true
+        }
+        '''),
+    case("internal/auth/kinds.go", '''
+        package auth
+
+        var tokenKinds = map[string]int{}
+
+        func init() {
+        	tokenKinds["access"] = 1
+        	tokenKinds["refresh"] = 2
+        }
+
+        func Kind(name string) int { return tokenKinds[name] }
+        '''),
+    case("internal/auth/sessions_test.go", '''
+        package auth
+
+        import "testing"
+
+        var sessions = map[string]string{}
+
+        func TestLogin(t *testing.T) {
+        	sessions["t"] = "u"
+        }
+        '''),
+]
+
+
 @pytest.mark.parametrize("path,text,expected", IN_MEMORY_SESSIONS_GO)
 def test_in_memory_sessions_go(path: str, text: str, expected: set[int]) -> None:
-    rule = RULES["state.in-memory-sessions"]
-    if "go" not in rule.kinds and expected:
-        pytest.skip("state.in-memory-sessions does not review Go")
-    assert run_on_text(rule, path, text) == expected
+    assert run_on_text(RULES["state.in-memory-sessions"], path, text) == expected
 
 
 def test_severities_go() -> None:

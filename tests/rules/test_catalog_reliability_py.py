@@ -1120,6 +1120,25 @@ POOL_DEFAULTS = [
 ]
 
 
+POOL_DEFAULTS += [
+    case("app/db/factory.py", '''
+        from sqlalchemy import create_engine
+        from sqlalchemy.ext.asyncio import create_async_engine as cae
+
+        def init_db(app):
+            return create_engine(app.config["SQLALCHEMY_DATABASE_URI"])  # <<
+
+        def init_async(url, **engine_kwargs):
+            return cae(url, **engine_kwargs)
+
+        engine = cae(
+            "postgresql+asyncpg://app@db/app",
+            pool_size=5,
+        )
+        '''),
+]
+
+
 @pytest.mark.parametrize("path,text,expected", POOL_DEFAULTS)
 def test_pool_defaults(path: str, text: str, expected: set[int]) -> None:
     assert run_on_text(RULES["db.pool-defaults"], path, text) == expected

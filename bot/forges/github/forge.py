@@ -134,6 +134,20 @@ class GitHubForge:
                                      output={"title": title, "summary": summary})
         self.check_done = True
 
+    async def close_dead(self, check: dict | None, title: str, summary: str) -> bool:
+        """A dead-lettered job (its worker died on every attempt): fail the check run an attempt opened
+        (`check` from the delivery's memo), or a new one at the job's head. False with nothing to fail."""
+        if check and check.get("id"):
+            self.check_id = int(check["id"])
+        elif self.job.head_sha:
+            self.check_id = await publish.start_check(self.client, self.job.repo, self.job.head_sha,
+                                                      self.job.delivery_id)
+        else:
+            return False
+        self.check_done = False
+        await self.abandon(title, summary, conclusion="failure")
+        return True
+
     # --- slash commands --------------------------------------------------------------------------
     async def may_recheck(self, user: str, author: str) -> bool:
         if user and user == author:

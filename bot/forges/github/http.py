@@ -11,28 +11,20 @@ import asyncio
 import email.utils
 import json as jsonlib
 import logging
-import random
 import re
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 
+from bot.forges.http_policy import HttpPolicy, backoff_delay
+
+__all__ = ["GitHubError", "GitHubHTTP", "HttpPolicy", "Response", "next_link", "rate_limit_wait"]
+
 log = logging.getLogger(__name__)
 _LINK = re.compile(r'<([^>]+)>\s*;\s*rel="?([a-z]+)"?')
-
-
-@dataclass(frozen=True)
-class HttpPolicy:
-    timeout: float = 30.0  # per request, seconds
-    retries: int = 4  # extra attempts after the first
-    backoff: float = 0.5  # base of the exponential backoff, seconds
-    max_backoff: float = 30.0
-    max_wait: float = 900.0  # longest rate-limit wait we sit out; longer ones fail the call
-    concurrency: int = 8  # requests in flight per installation
-    sleep: Callable[[float], Awaitable[Any]] = field(default=asyncio.sleep, compare=False)
 
 
 class GitHubError(Exception):
@@ -105,9 +97,7 @@ class GitHubHTTP:
         return self._session
 
     def _backoff(self, attempt: int) -> float:
-        p = self.policy
-        ceiling = min(p.max_backoff, p.backoff * (2 ** attempt))
-        return ceiling / 2 + random.uniform(0, ceiling / 2)  # equal jitter: never zero, never herd
+        return backoff_delay(self.policy, attempt)
 
     async def request(self, method: str, url: str, *, auth: str | None = None, json: Any = None,
                       params: dict | None = None, accept: str = "application/vnd.github+json") -> Response:

@@ -25,6 +25,7 @@ DEVELOPER = 30  # GitLab access level: Developer and above may recheck
 DIFF_WAITS = 5  # GitLab builds a new diff version asynchronously after a push
 _STATE_LINE = re.compile(r"<!-- readiness:state v\d+ [A-Za-z0-9+/=_-]+ -->")
 _STATE_FOR = {"failure": "failed", "skipped": "canceled"}  # abandon() conclusions -> status states
+RETRY_HINT = "comment /readiness recheck to retry"
 
 HELP_TEXT = (
     "**readiness commands** (comment on the merge request):\n\n"
@@ -185,8 +186,18 @@ class GitLabForge:
         state = _STATE_FOR.get(conclusion)
         if not self.started or self.done or state is None:
             return
-        await publish.set_status(self.http, self.pid, self.job.head_sha, state, title)
+        description = f"{title}: {RETRY_HINT}" if state == "failed" else title
+        await publish.set_status(self.http, self.pid, self.job.head_sha, state, description)
         self.done = True
+
+    async def close_dead(self, check: dict | None, title: str, summary: str) -> bool:
+        """A dead-lettered job (its worker died on every attempt): the `readiness` status of its head
+        becomes failed with how to retry. False without a head sha (a recheck that never resolved one)."""
+        if not self.job.head_sha:
+            return False
+        self.started, self.done = True, False
+        await self.abandon(title, summary, conclusion="failure")
+        return True
 
     # --- slash commands --------------------------------------------------------------------------
     async def may_recheck(self, user: str, author: str) -> bool:

@@ -4,7 +4,7 @@ httpx.AsyncClient rather than python-gitlab: python-gitlab is blocking (every ca
 thread) and retries with its own rules, hiding the status and headers we need to honour
 `Retry-After` / `RateLimit-Reset` ourselves. httpx is async, already a dependency, gives
 per-request timeouts and connection pooling, and keeps percent-encoded paths (`src%2Fa.py`)
-intact. The retry policy object is the same `HttpPolicy` the GitHub forge uses.
+intact. The retry policy is the forge-neutral `HttpPolicy` of `bot.forges.http_policy`.
 """
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import asyncio
 import email.utils
 import json as jsonlib
 import logging
-import random
 import re
 import time
 from collections.abc import AsyncIterator, Callable
@@ -21,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from bot.forges.github.http import HttpPolicy
+from bot.forges.http_policy import HttpPolicy, backoff_delay
 
 log = logging.getLogger(__name__)
 _LINK = re.compile(r'<([^>]+)>\s*;\s*rel="?([a-z]+)"?')
@@ -84,6 +83,7 @@ class GitLabHTTP:
         self._client: httpx.AsyncClient | None = None
         self._sem: asyncio.Semaphore | None = None
         self._on_request = on_request
+        self.on_wait: Callable[[str, float], None] | None = None  # (forge, seconds) of each rate-limit wait
         self.requests = 0
 
     def _get_client(self) -> httpx.AsyncClient:
@@ -101,9 +101,7 @@ class GitLabHTTP:
             self._client = None
 
     def _backoff(self, attempt: int) -> float:
-        p = self.policy
-        ceiling = min(p.max_backoff, p.backoff * (2 ** attempt))
-        return ceiling / 2 + random.uniform(0, ceiling / 2)  # equal jitter
+        return backoff_delay(self.policy, attempt)
 
     def url(self, path: str) -> str:
         return path if path.startswith(("http://", "https://")) else f"{self.api_url}{path}"
@@ -137,6 +135,8 @@ class GitLabHTTP:
                     wait = None
                 if wait is None or attempt >= self.policy.retries or wait > self.policy.max_wait:
                     raise GitLabError(resp.status_code, _message(data), body=data)
+                if self.on_wait is not None and (resp.status_code == 429 or resp.headers.get("Retry-After")):
+                    self.on_wait("gitlab", wait)
                 log.warning("gitlab %s %s answered %s, retry in %.2fs", method, url, resp.status_code, wait)
             await self.policy.sleep(wait)
             attempt += 1

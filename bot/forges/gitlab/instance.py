@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 
 from cachetools import LRUCache, TTLCache
 
-from bot.forges.github.http import HttpPolicy
 from bot.forges.gitlab.http import GitLabHTTP
+from bot.forges.http_policy import HttpPolicy
 from bot.job import Job
 
 DEFAULT_URL = "https://gitlab.com"
