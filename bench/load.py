@@ -3,9 +3,12 @@
     python bench/load.py                   # `readiness serve` with the embedded SQLite queue
     python bench/load.py --queue redis     # its own redis-server, `serve --queue redis://…` + 2 workers
 
-Starts everything itself on 127.0.0.1 (the test suite's contract-checked fake GitHub in this process,
-the service as real child processes) and sends requests nowhere else. Each pull request gets ten
-pushes; its deliveries go out in order (one of them is an exact redelivery), a hundred PRs at once.
+Starts everything itself on 127.0.0.1 as separate processes, so none of them skews the others' CPU:
+this load generator, the service (`readiness serve`, plus 2 `readiness worker` with Redis) and the
+test suite's contract-checked fake GitHub (`bench/fake_github_server.py`, which also answers the
+scenario set-up and outcome over `/_bench/…`). Requests go to 127.0.0.1 only, and are bounded: at most
+1000 PRs x 50 deliveries, every wait capped by `--timeout`. Each pull request gets ten pushes; its
+deliveries go out in order (one of them is an exact redelivery), a hundred PRs at once.
 The right outcome: one published review per PR, at its last head, and nothing else.
 """
 from __future__ import annotations
@@ -13,23 +16,26 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import aiohttp  # noqa: E402
-from aiohttp import web  # noqa: E402
-from cryptography.hazmat.primitives import serialization  # noqa: E402
-from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: E402
+import aiohttp
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
-from bot.service.redis_queue import RedisQueue  # noqa: E402
-from tests.github.fakegithub import FakeGitHub  # noqa: E402
-from tests.github.helpers import REPO, ROOT_DOCKERFILE, delivery_headers, encode, pr_payload  # noqa: E402
-from tests.github.procs import Proc, Serve, service_env  # noqa: E402
-from tests.github.redis_server import start_redis  # noqa: E402
+from bot.service.redis_queue import RedisQueue
+from tests.github.fake_state import PullRequest, Repo
+from tests.github.helpers import REPO, delivery_headers, encode, pr_payload
+from tests.github.procs import ROOT, Proc, Serve, service_env, wait_until_async
+from tests.github.redis_server import free_port, start_redis
+
+APP_ID = 4242
 
 
 def _keys() -> tuple[str, str]:
@@ -41,20 +47,40 @@ def _keys() -> tuple[str, str]:
     return private, public
 
 
-def _outcome(fake: FakeGitHub, prs: list) -> tuple[int, int, int]:
-    """(reviews published at the final head, duplicates, lost)."""
-    published = duplicates = lost = 0
-    for pr in prs:
-        done = [r for r in fake.checks(pr.head_sha)
-                if r["status"] == "completed" and r["conclusion"] in ("success", "failure")]
-        summaries = fake.summaries(pr.number)
-        bodies = [c["body"] for c in fake.review_comments if c["number"] == pr.number]
-        if done and summaries:
-            published += 1
-        else:
-            lost += 1
-        duplicates += max(0, len(done) - 1) + max(0, len(summaries) - 1) + len(bodies) - len(set(bodies))
-    return published, duplicates, lost
+class FakeProcess:
+    """The fake GitHub in its own process (`bench/fake_github_server.py`) on a free loopback port."""
+
+    def __init__(self, public_key: str, tmp: Path):
+        key_file = tmp / "app.pub.pem"
+        key_file.write_text(public_key)
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.app_id = APP_ID
+        self._log = open(tmp / "fake.log", "ab")
+        self.popen = subprocess.Popen(
+            [sys.executable, "-m", "bench.fake_github_server", "--port", str(self.port), "--app-id", str(APP_ID),
+             "--public-key", str(key_file)], cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT)
+
+    async def call(self, method: str, path: str, **kw) -> dict:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as s, \
+                s.request(method, f"{self.base_url}{path}", **kw) as r:
+            r.raise_for_status()
+            return await r.json()
+
+    async def ready(self) -> None:
+        async def up() -> bool:
+            try:
+                return bool((await self.call("GET", "/_bench/health"))["ok"])
+            except aiohttp.ClientError:
+                return False
+
+        await wait_until_async(up, 30, "the fake GitHub process", alive=lambda: self.popen.poll() is None)
+
+    def stop(self) -> None:
+        if self.popen.poll() is None:
+            self.popen.kill()
+        self.popen.wait(timeout=10)
+        self._log.close()
 
 
 async def _send_pr(session, serve: Serve, pr, heads: list[str], latencies: list[float], statuses: dict) -> None:
@@ -75,15 +101,10 @@ async def _send_pr(session, serve: Serve, pr, heads: list[str], latencies: list[
 
 async def run(queue: str, prs_count: int, per_pr: int, timeout: float) -> int:
     private, public = _keys()
-    fake = FakeGitHub(4242, public)
-    runner = web.AppRunner(fake.app(), access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    fake.base_url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
     tmp = Path(tempfile.mkdtemp(prefix="readiness-load-"))
-    env = service_env(fake, private, tmp, READINESS_WORKERS="8", READINESS_LEASE_SECONDS="60",
-                      READINESS_LOG_LEVEL="WARNING")
+    fake = FakeProcess(public, tmp)
+    env = service_env(SimpleNamespace(app_id=APP_ID, base_url=fake.base_url), private, tmp,
+                      READINESS_WORKERS="8", READINESS_LEASE_SECONDS="60", READINESS_LOG_LEVEL="WARNING")
     procs: list[Proc] = []
     redis = None
     try:
@@ -94,16 +115,13 @@ async def run(queue: str, prs_count: int, per_pr: int, timeout: float) -> int:
         procs.append(serve)
         if url:
             procs += [Proc(["worker", "--queue", url], env, tmp / f"worker{i}.log") for i in range(2)]
+        await fake.ready()
         await serve.ready()
 
-        prs, heads = [], {}
-        for n in range(1, prs_count + 1):
-            pr = fake.add_pr(REPO, n, base={}, head={"Dockerfile": ROOT_DOCKERFILE})
-            heads[n] = [pr.head_sha] + [
-                fake.push(REPO, n, {"Dockerfile": ROOT_DOCKERFILE, f"svc{k}/Dockerfile": ROOT_DOCKERFILE})
-                for k in range(1, per_pr - 1)]
-            heads[n].append(heads[n][-1])  # the redelivery carries the same head
-            prs.append(pr)
+        scenario = await fake.call("POST", "/_bench/setup", json={"repo": REPO, "prs": prs_count, "per_pr": per_pr})
+        heads = {int(n): shas for n, shas in scenario["heads"].items()}
+        repo = Repo(REPO)
+        prs = [PullRequest(repo, n, "master", scenario["bases"][str(n)], shas[0]) for n, shas in sorted(heads.items())]
         latencies: list[float] = []
         statuses: dict[int, int] = {}
         started = time.perf_counter()
@@ -114,27 +132,30 @@ async def run(queue: str, prs_count: int, per_pr: int, timeout: float) -> int:
         sent = time.perf_counter() - started
         deadline = time.monotonic() + timeout
         pending = await _pending(serve, url)
-        while (pending or _outcome(fake, prs)[2]) and time.monotonic() < deadline:
+        result = await fake.call("GET", "/_bench/outcome")
+        while (pending or result["lost"]) and time.monotonic() < deadline:
             await asyncio.sleep(0.5)
             pending = await _pending(serve, url)
+            result = await fake.call("GET", "/_bench/outcome")
         drained = time.perf_counter() - started
-        published, duplicates, lost = _outcome(fake, prs)
+        published, duplicates, lost = result["published"], result["duplicates"], result["lost"]
         lat = sorted(latencies)
-        print(f"queue: {queue}{' + 2 workers' if url else ' (in-process workers)'}")
+        print(f"queue: {queue}{' + 2 workers' if url else ' (in-process workers)'}; fake GitHub, service"
+              f"{' and workers' if url else ''} and load generator in separate processes")
         print(f"deliveries: {len(latencies)} for {prs_count} pull requests, concurrency {min(100, prs_count)}; "
               f"answers {dict(sorted(statuses.items()))}; sent in {sent:.1f}s")
         print(f"ack latency: p50 {statistics.median(lat) * 1000:.1f} ms, p99 {lat[int(len(lat) * 0.99) - 1] * 1000:.1f} ms,"
               f" max {lat[-1] * 1000:.1f} ms")
         print(f"reviews published: {published}/{prs_count}; duplicates: {duplicates}; lost: {lost}; "
-              f"queue left: {pending}; all done after {drained:.1f}s; GitHub requests: {len(fake.requests)}")
-        return 0 if lost == 0 and duplicates == 0 else 1
+              f"queue left: {pending}; all done after {drained:.1f}s; GitHub requests: {result['requests']}; "
+              f"contract violations: {result['violations']}")
+        return 0 if lost == 0 and duplicates == 0 and not result["violations"] else 1
     finally:
         for p in procs:
             p.stop()
         if redis is not None:
             redis.kill()
-        fake.release()
-        await runner.cleanup()
+        fake.stop()
 
 
 async def _pending(serve: Serve, url: str | None) -> int:
