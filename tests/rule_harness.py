@@ -9,6 +9,7 @@ flagged line must be annotated: the test compares the exact sets of lines.
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 
 from bot.config import Config
@@ -62,3 +63,61 @@ def run_rule(rule: Rule, files: dict[str, SourceFile], config: Config | None = N
 
 def run_on_text(rule: Rule, path: str, text: str) -> set[int]:
     return run_rule(rule, {path: SourceFile(path, text)})[path]
+
+
+# --- table tests written from the catalog rows -------------------------------------------------
+# A case is (path, text, expected lines). In the source of a case, a line the rule must flag ends
+# with a marker: `«`, or `# <<` / `// <<` (so the case stays valid code for editors); the marker
+# is stripped before the rule runs.
+
+_MARKER = re.compile(r"[ \t]*(?:«|(?://|#) <<)[ \t]*$")
+
+
+def case(path: str, text: str) -> tuple[str, str, set[int]]:
+    source = textwrap.dedent(text).lstrip("\n")
+    out: list[str] = []
+    flagged: set[int] = set()
+    for number, line in enumerate(source.split("\n"), start=1):
+        if _MARKER.search(line):
+            flagged.add(number)
+            line = _MARKER.sub("", line)
+        out.append(line)
+    joined = "\n".join(out)
+    return path, joined if joined.endswith("\n") else joined + "\n", flagged
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def config_with(rule_id: str, options: dict) -> Config:
+    from bot.config import RuleSettings
+
+    return Config(rules={rule_id: RuleSettings(options=options)}) if options else Config()
+
+
+def findings(rule_id: str, path: str, text: str, *, strict: bool = False, **options) -> list:
+    """Findings of one rule on one file. `strict`: the file must also parse (a skip fails)."""
+    from checks import all_rules
+
+    rule = all_rules()[rule_id]
+    source = SourceFile(path, text)
+    repo = RepoView({path: source}, changed=[path]) if rule.repo_kinds else None
+    result = analyze_file(source, {rule_id: rule}, config_with(rule_id, options), repo)
+    assert not result.errors, result.errors
+    if strict:
+        assert result.skipped is None, result.skipped
+    return result.findings
+
+
+def lines(rule_id: str, path: str, text: str, **options) -> set[int]:
+    return {f.line for f in findings(rule_id, path, text, **options)}
+
+
+def repo_lines(rule_id: str, cases, **options) -> tuple[dict, dict]:
+    """(flagged lines per path, expected lines per path) of a multi-file case."""
+    from checks import all_rules
+
+    files = {path: SourceFile(path, text) for path, text, _ in cases}
+    got = run_rule(all_rules()[rule_id], files, config_with(rule_id, options))
+    return got, {path: expected for path, _, expected in cases}

@@ -4,31 +4,16 @@ Written from the rows of the rule catalog (rules-catalog.md, "CI"), not from the
 """
 from __future__ import annotations
 
-import textwrap
 
 import pytest
 
-from bot.config import Config, RuleSettings
-from bot.engine import analyze_file
 from bot.models import Severity
 from checks import all_rules
 from checks.source import SourceFile
 from tests.rule_harness import run_on_text
+from tests.rule_harness import dedent as d, findings, lines
 
 RULES = all_rules()
-
-
-def d(text: str) -> str:
-    return textwrap.dedent(text).lstrip("\n")
-
-
-def findings(rule_id: str, path: str, text: str, **options):
-    config = Config(rules={rule_id: RuleSettings(options=options)}) if options else Config()
-    return analyze_file(SourceFile(path, text), {rule_id: RULES[rule_id]}, config).findings
-
-
-def lines(rule_id: str, path: str, text: str, **options) -> set[int]:
-    return {f.line for f in findings(rule_id, path, text, **options)}
 
 
 # --------------------------------------------------------------------------------------------

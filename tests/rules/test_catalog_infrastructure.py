@@ -11,58 +11,22 @@ container's `name:` line (the `- name:` item line when name comes first); a pod-
 """
 from __future__ import annotations
 
-import textwrap
 
 import pytest
 
-from bot.config import Config, RuleSettings
+from bot.config import Config
 from bot.engine import analyze_file
 from bot.models import Severity
 from checks import all_rules
 from checks.registry import RepoView
 from checks.source import SourceFile
-from tests.rule_harness import run_rule
+from tests.rule_harness import case as C, findings, lines, repo_lines
 
 RULES = all_rules()
-MARK = " «"
-
-
-def C(path: str, text: str) -> tuple[str, str, set[int]]:
-    """A case: strip the ` «` markers, remember their lines."""
-    out, expected = [], set()
-    for number, line in enumerate(textwrap.dedent(text).lstrip("\n").splitlines(), start=1):
-        if line.endswith(MARK):
-            expected.add(number)
-            line = line[: -len(MARK)]
-        out.append(line)
-    return path, "\n".join(out) + "\n", expected
-
-
-def _config(rule_id: str, options: dict) -> Config:
-    return Config(rules={rule_id: RuleSettings(options=options)}) if options else Config()
-
-
-def findings(rule_id: str, path: str, text: str, **options):
-    rule = RULES[rule_id]
-    src = SourceFile(path, text)
-    repo = RepoView({path: src}, changed=[path]) if rule.repo_kinds else None
-    result = analyze_file(src, {rule_id: rule}, _config(rule_id, options), repo)
-    assert not result.errors, result.errors
-    return result.findings
-
-
-def lines(rule_id: str, path: str, text: str, **options) -> set[int]:
-    return {f.line for f in findings(rule_id, path, text, **options)}
 
 
 def severities(rule_id: str, path: str, text: str, **options) -> dict[int, Severity]:
     return {f.line: f.severity for f in findings(rule_id, path, text, **options)}
-
-
-def repo_lines(rule_id: str, cases: list[tuple[str, str, set[int]]], **options) -> tuple[dict, dict]:
-    files = {path: SourceFile(path, text) for path, text, _ in cases}
-    got = run_rule(RULES[rule_id], files, _config(rule_id, options))
-    return got, {path: expected for path, _, expected in cases}
 
 
 # ============================================================================================
@@ -1573,7 +1537,8 @@ def test_k8s_duplicate_resource_reports_only_on_the_changed_file() -> None:
 def _deployment(name: str, replicas: int | None, labels: str, namespace: str | None = "payments",
                 marker: bool = False) -> str:
     ns = f"  namespace: {namespace}\n" if namespace else ""
-    rep = f"  replicas: {replicas}{MARK if marker else ''}\n" if replicas is not None else ""
+    mark = " «" if marker else ""
+    rep = f"  replicas: {replicas}{mark}\n" if replicas is not None else ""
     return (f"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n{ns}spec:\n{rep}"
             f"  selector:\n    matchLabels: {{app: {name}}}\n  template:\n    metadata:\n"
             f"      labels: {labels}\n    spec:\n      containers:\n        - name: {name}\n"

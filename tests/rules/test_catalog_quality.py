@@ -6,53 +6,14 @@ stripped before the file is reviewed) and no other line may be.
 """
 from __future__ import annotations
 
-import textwrap
 
 import pytest
 
-from bot.config import Config, RuleSettings
-from bot.engine import analyze_file
 from bot.models import Severity
 from checks import all_rules
-from checks.registry import RepoView
-from checks.source import SourceFile
-from tests.rule_harness import run_rule
+from tests.rule_harness import case as C, findings, lines, repo_lines
 
 RULES = all_rules()
-MARK = " «"
-
-
-def C(path: str, text: str) -> tuple[str, str, set[int]]:
-    out, expected = [], set()
-    for number, line in enumerate(textwrap.dedent(text).lstrip("\n").splitlines(), start=1):
-        if line.endswith(MARK):
-            expected.add(number)
-            line = line[: -len(MARK)]
-        out.append(line)
-    return path, "\n".join(out) + "\n", expected
-
-
-def _config(rule_id: str, options: dict) -> Config:
-    return Config(rules={rule_id: RuleSettings(options=options)}) if options else Config()
-
-
-def findings(rule_id: str, path: str, text: str, **options):
-    rule = RULES[rule_id]
-    src = SourceFile(path, text)
-    repo = RepoView({path: src}, changed=[path]) if rule.repo_kinds else None
-    result = analyze_file(src, {rule_id: rule}, _config(rule_id, options), repo)
-    assert not result.errors, result.errors
-    return result.findings
-
-
-def lines(rule_id: str, path: str, text: str, **options) -> set[int]:
-    return {f.line for f in findings(rule_id, path, text, **options)}
-
-
-def repo_lines(rule_id: str, cases, **options):
-    files = {path: SourceFile(path, text) for path, text, _ in cases}
-    got = run_rule(RULES[rule_id], files, _config(rule_id, options))
-    return got, {path: expected for path, _, expected in cases}
 
 
 # ============================================================================================

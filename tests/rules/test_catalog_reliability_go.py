@@ -6,8 +6,6 @@ stripped before the rule runs.
 """
 from __future__ import annotations
 
-import re
-import textwrap
 
 import pytest
 
@@ -17,21 +15,9 @@ from bot.models import Severity
 from checks import all_rules
 from checks.source import SourceFile
 from tests.rule_harness import run_on_text
+from tests.rule_harness import case
 
 RULES = all_rules()
-_MARK = re.compile(r"[ \t]*(?://|#) <<$")
-
-
-def case(path: str, text: str) -> tuple[str, str, set[int]]:
-    """(path, text without markers, lines carrying a `// <<` marker)."""
-    text = textwrap.dedent(text).lstrip("\n")
-    out, flagged = [], set()
-    for number, line in enumerate(text.split("\n"), start=1):
-        if _MARK.search(line):
-            flagged.add(number)
-            line = _MARK.sub("", line)
-        out.append(line)
-    return path, "\n".join(out), flagged
 
 
 # --------------------------------------------------------------------------------------------

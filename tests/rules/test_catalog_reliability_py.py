@@ -6,36 +6,15 @@ stripped before the rule runs.
 """
 from __future__ import annotations
 
-import re
-import textwrap
 
 import pytest
 
-from bot.config import Config
-from bot.engine import analyze_file
 from bot.models import Severity
 from checks import all_rules
-from checks.source import SourceFile
 from tests.rule_harness import run_on_text
+from tests.rule_harness import case, findings
 
 RULES = all_rules()
-_MARK = re.compile(r"[ \t]*# <<$")
-
-
-def case(path: str, text: str) -> tuple[str, str, set[int]]:
-    """(path, text without markers, lines carrying a `# <<` marker)."""
-    text = textwrap.dedent(text).lstrip("\n")
-    out, flagged = [], set()
-    for number, line in enumerate(text.split("\n"), start=1):
-        if _MARK.search(line):
-            flagged.add(number)
-            line = _MARK.sub("", line)
-        out.append(line)
-    return path, "\n".join(out), flagged
-
-
-def findings(rule_id: str, path: str, text: str):
-    return analyze_file(SourceFile(path, text), {rule_id: RULES[rule_id]}, Config()).findings
 
 
 # --------------------------------------------------------------------------------------------

@@ -6,27 +6,15 @@ literal that trips a secret scanner.
 """
 from __future__ import annotations
 
-import textwrap
 
 import pytest
 
-from bot.config import Config, RuleSettings
-from bot.engine import analyze_file
 from bot.models import Severity
 from checks import all_rules
-from checks.source import SourceFile
 from tests.rule_harness import run_on_text
+from tests.rule_harness import dedent as d, findings
 
 RULES = all_rules()
-
-
-def d(text: str) -> str:
-    return textwrap.dedent(text).lstrip("\n")
-
-
-def findings(rule_id: str, path: str, text: str, **options):
-    config = Config(rules={rule_id: RuleSettings(options=options)}) if options else Config()
-    return analyze_file(SourceFile(path, text), {rule_id: RULES[rule_id]}, config).findings
 
 
 # Token-shaped test values, built at run time.

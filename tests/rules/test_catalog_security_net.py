@@ -6,37 +6,13 @@ sees ordinary source text and the expected set is the exact set of flagged lines
 """
 from __future__ import annotations
 
-import textwrap
 
 import pytest
 
-from bot.config import Config
-from bot.engine import analyze_file
 from checks import all_rules
-from checks.source import SourceFile
+from tests.rule_harness import case, findings as _findings
 
 RULES = all_rules()
-MARK = "«"
-
-
-def case(path: str, text: str) -> tuple[str, str, set[int]]:
-    lines = textwrap.dedent(text).lstrip("\n").splitlines()
-    flagged: set[int] = set()
-    out: list[str] = []
-    for number, line in enumerate(lines, start=1):
-        stripped = line.rstrip()
-        if stripped.endswith(MARK):
-            flagged.add(number)
-            line = stripped[: -len(MARK)].rstrip()
-        out.append(line)
-    return path, "\n".join(out) + "\n", flagged
-
-
-def findings(rule_id: str, path: str, text: str):
-    result = analyze_file(SourceFile(path, text), {rule_id: RULES[rule_id]}, Config())
-    assert not result.errors, result.errors
-    assert result.skipped is None, result.skipped
-    return result.findings
 
 
 def run(rule_id: str, path: str, text: str) -> set[int]:
@@ -945,3 +921,7 @@ ALL = (
 @pytest.mark.parametrize("rule_id,path,text,expected", ALL)
 def test_catalog_case(rule_id: str, path: str, text: str, expected: set[int]) -> None:
     assert run(rule_id, path, text) == expected
+
+
+def findings(rule_id: str, path: str, text: str):
+    return _findings(rule_id, path, text, strict=True)
