@@ -113,6 +113,8 @@ class LocalGitForge(_NoPublish):
         self.base = base
         self.merge_base = ""
         if diff_text is None:
+            # git prints paths relative to the work tree root; run everything from there
+            self.repo = repo = repo_root(repo) or repo
             self.base = base or default_base(repo)
             self.merge_base = git(repo, "merge-base", self.base, head).decode().strip()
             self.head_sha = git(repo, "rev-parse", "--verify", f"{head}^{{commit}}").decode().strip()

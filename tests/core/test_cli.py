@@ -159,3 +159,10 @@ def test_fail_on_never_reports_but_exits_0(repo: GitRepo) -> None:
     repo.commit("root", **{"Dockerfile": ROOT_DOCKERFILE})
     proc = cli("review", "--repo", str(repo.path), "--fail-on", "never", "--format", "json")
     assert proc.returncode == 0 and json.loads(proc.stdout)["counts"]["HIGH"] >= 1
+
+
+def test_review_from_a_subdirectory_reports_root_relative_paths(repo: GitRepo) -> None:
+    repo.commit("nested", **{"svc/api/Dockerfile": ROOT_DOCKERFILE})
+    proc = cli("review", "--format", "json", cwd=repo.path / "svc")
+    assert proc.returncode == 1, proc.stderr
+    assert {f["path"] for f in json.loads(proc.stdout)["findings"]} >= {"svc/api/Dockerfile"}
