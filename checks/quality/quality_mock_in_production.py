@@ -23,8 +23,13 @@ _WIRING_FILE = re.compile(
 )
 _SKIP_PATH = re.compile(r"(^|/)(examples?|demo|demos|sandbox|mocks?|fakes?|stubs?|testutils?|testhelpers?|"
                         r"testing|devtools|scripts?|hack|tools)/")
-_FACTORY_FUNC = re.compile(r"^(main|create_app|make_app|build_app|get_app|app_factory|New\w*|Build\w*|Wire\w*|Init\w*|Setup\w*|setup_\w*|init_\w*|build_\w*|"
-                           r"make_\w*|provide_?\w*|Provide\w*|get_\w+)$")
+# Factories and dependency providers: app builders, and get_/make_/build_/provide_ functions whose
+# name is about a dependency (a `get_cookie_header` helper is not wiring).
+_DEPENDENCY = r"\w*(client|service|provider|sender|mailer|gateway|repo|repository|store|storage|backend|adapter|" \
+              r"notifier|publisher|queue|cache|db|database|session|api|container|deps|dependencies|app)"
+_FACTORY_FUNC = re.compile(r"^(main|create_app|make_app|build_app|get_app|app_factory|New\w*|Build\w*|Wire\w*|"
+                           r"Init\w*|Setup\w*|setup_\w*|init_\w*|Provide\w*|"
+                           rf"(get|make|build|provide|create)_{_DEPENDENCY})$", re.I)
 
 
 _MOCKISH = re.compile(r"(mock|fake|stub|dummy)", re.I)
