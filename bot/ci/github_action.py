@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.ci.errors import CIEnvError
-from bot.ci.runner import UNSET, Outcome, review_and_publish
+from bot.ci.runner import UNSET, Outcome, PublishesNothing, refused, review_and_publish
 from bot.forges.github.app import GitHubApp
 from bot.forges.github.endpoints import DEFAULT_API_URL, normalize_api_url
 from bot.forges.github.forge import GitHubForge
@@ -83,22 +83,11 @@ def _pull_request(env: Mapping[str, str], problems: list[str]) -> dict:
     return pr
 
 
-def cannot_write(exc: Exception) -> bool:
-    """403 on a write: the workflow token is read-only (a fork's pull request, or missing permissions)."""
-    return isinstance(exc, GitHubError) and exc.status == 403
+cannot_write = refused(GitHubError)  # 403 on a write: a fork's pull request, or missing permissions
 
 
-class ReadOnlyGitHubForge(GitHubForge):
+class ReadOnlyGitHubForge(PublishesNothing, GitHubForge):
     """Reads like GitHubForge (files, base config, the previous summary), publishes nothing."""
-
-    async def start(self, job: Job) -> None:
-        return None
-
-    async def publish(self, job, review) -> None:
-        return None
-
-    async def publish_config_error(self, job, error) -> None:
-        return None
 
 
 async def run(ctx: ActionContext, *, fail_on=UNSET, scope: str | None = None,

@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.ci.errors import CIEnvError
-from bot.ci.runner import UNSET, Outcome, review_and_publish
+from bot.ci.runner import UNSET, Outcome, PublishesNothing, refused, review_and_publish
 from bot.forges.gitlab.forge import GitLabForge
 from bot.forges.gitlab.http import GitLabError
 from bot.forges.gitlab.instance import GitLabInstance, normalize_url
@@ -63,21 +63,11 @@ class GitLabCIContext:
                    event="ci.merge_request", draft=self.draft)
 
 
-def cannot_write(exc: Exception) -> bool:
-    return isinstance(exc, GitLabError) and exc.status == 403
+cannot_write = refused(GitLabError)  # 403: the token lacks the role to comment or set statuses
 
 
-class ReadOnlyGitLabForge(GitLabForge):
+class ReadOnlyGitLabForge(PublishesNothing, GitLabForge):
     """Reads like GitLabForge, publishes nothing (a token without the role to comment or set statuses)."""
-
-    async def start(self, job: Job) -> None:
-        return None
-
-    async def publish(self, job, review) -> None:
-        return None
-
-    async def publish_config_error(self, job, error) -> None:
-        return None
 
 
 async def run(ctx: GitLabCIContext, *, fail_on=UNSET, scope: str | None = None,

@@ -22,6 +22,25 @@ log = logging.getLogger(__name__)
 UNSET = object()
 
 
+class PublishesNothing:
+    """Mixed in before a forge class: reads like it (files, base config, previous summary), publishes
+    nothing. For a CI token that may read but not write (a fork's pull request, a too-small role)."""
+
+    async def start(self, job: Job) -> None:
+        return None
+
+    async def publish(self, job: Job, review: Review) -> None:
+        return None
+
+    async def publish_config_error(self, job: Job, error: ConfigError) -> None:
+        return None
+
+
+def refused(error_type: type[Exception]) -> Callable[[Exception], bool]:
+    """`forbidden` for `review_and_publish`: a 403 from this forge means the token may not write."""
+    return lambda exc: isinstance(exc, error_type) and getattr(exc, "status", None) == 403
+
+
 @dataclass
 class Outcome:
     review: Review | None  # None: a draft skipped by the configuration

@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 import asyncio
+import email.utils
+import json
 import random
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="?([a-z]+)"?')
 
 
 @dataclass(frozen=True)
@@ -26,3 +31,36 @@ def backoff_delay(policy: HttpPolicy, attempt: int) -> float:
     (never zero, so clients that failed together do not retry together)."""
     ceiling = min(policy.max_backoff, policy.backoff * (2 ** attempt))
     return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+
+def retry_after_seconds(value: str | None, now: float) -> float | None:
+    """Seconds a `Retry-After` header asks for (delta seconds or an HTTP date); None when absent.
+    An unparseable value means a minute, never an exception."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - now)
+    except (TypeError, ValueError):
+        return 60.0
+
+
+def link_next(link_header: str | None) -> str | None:
+    """The `rel="next"` URL of an RFC 8288 `Link` header (GitHub and GitLab pagination)."""
+    for url, rel in _LINK.findall(link_header or ""):
+        if rel == "next":
+            return url
+    return None
+
+
+def decode_body(raw: bytes) -> Any:
+    """A response body as JSON, else as text (error pages), None when empty."""
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw.decode("utf-8", "replace")

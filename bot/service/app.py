@@ -1,7 +1,6 @@
 """The aiohttp application: routes, the runtime (queue, GitHub App, workers) and `readiness serve`."""
 from __future__ import annotations
 
-import inspect
 import logging
 import os
 import sys
@@ -45,6 +44,21 @@ RUNTIME = web.AppKey("readiness_runtime", Runtime)
 _WORKERS_ON = web.AppKey("readiness_workers_on", bool)
 
 
+def build_forges(settings: Settings, metrics: Metrics, policy: HttpPolicy | None = None
+                 ) -> tuple[GitHubApp, GitLabInstance | None]:
+    """The GitHub App (and the GitLab instance when configured), counting requests and waits in `metrics`."""
+    policy = policy or HttpPolicy(timeout=settings.http_timeout, backoff=settings.http_backoff)
+    github = GitHubApp(settings.app_id, settings.private_key, api_url=settings.api_url, policy=policy,
+                       on_request=metrics.github_request)
+    github.http.on_wait = metrics.rate_limit_wait
+    gitlab = None
+    if settings.gitlab is not None:
+        gitlab = GitLabInstance(settings.gitlab.url, settings.gitlab.token, policy=policy,
+                                on_request=metrics.gitlab_request)
+        gitlab.http.on_wait = metrics.rate_limit_wait
+    return github, gitlab
+
+
 def build_runtime(settings: Settings | None = None, *, policy: HttpPolicy | None = None,
                   queue_url: str | None = None) -> Runtime:
     settings = settings or Settings.from_env()
@@ -52,15 +66,7 @@ def build_runtime(settings: Settings | None = None, *, policy: HttpPolicy | None
     queue_kind = RedisQueue if queue_url else SQLiteQueue
     queue = queue_kind(queue_url or settings.queue_path, lease_seconds=settings.lease_seconds,
                        max_attempts=settings.max_attempts, retry_base=settings.retry_base)
-    policy = policy or HttpPolicy(timeout=settings.http_timeout, backoff=settings.http_backoff)
-    github = GitHubApp(settings.app_id, settings.private_key, api_url=settings.api_url, policy=policy,
-                       on_request=metrics.github_request)
-    github.http.on_wait = metrics.rate_limit_wait
-    gitlab = None
-    if settings.gitlab:
-        gitlab = GitLabInstance(settings.gitlab.url, settings.gitlab.token, policy=policy,
-                                on_request=metrics.gitlab_request)
-        gitlab.http.on_wait = metrics.rate_limit_wait
+    github, gitlab = build_forges(settings, metrics, policy)
     pool = WorkerPool(queue, github, size=settings.workers, poll_interval=settings.poll_interval,
                       lease_seconds=settings.lease_seconds, max_attempts=settings.max_attempts, metrics=metrics,
                       gitlab=gitlab)
@@ -74,12 +80,11 @@ async def healthz(_request: web.Request) -> web.Response:
 async def readyz(request: web.Request) -> web.Response:
     rt = request.app[RUNTIME]
     try:
-        ok = rt.queue.ping()
-        ok = (await ok) if inspect.isawaitable(ok) else ok
+        ok = await rt.queue.ping()
         pending = await rt.queue.pending()
     except Exception as exc:  # a broken queue file: not ready, say why
         return web.json_response({"status": "unavailable", "queue": str(exc)}, status=503)
-    workers = len(rt.pool._tasks) if request.app.get(_WORKERS_ON, True) else 0
+    workers = rt.pool.running if request.app.get(_WORKERS_ON, True) else 0
     return web.json_response({"status": "ok" if ok else "unavailable", "pending": pending, "workers": workers},
                              status=200 if ok else 503)
 

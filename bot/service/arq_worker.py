@@ -136,9 +136,11 @@ def review_runner(github, *, gitlab=None, metrics=None, cache=None) -> Runner:
             if metrics is not None:
                 metrics.jobs.labels(task.kind, "dead" if final else "retry").inc()
             raise
+        finally:  # every attempt, as the embedded pool counts them
+            if metrics is not None:
+                metrics.job_seconds.labels(task.kind).observe(time.monotonic() - started)
         if metrics is not None:
             metrics.jobs.labels(task.kind, outcome).inc()
-            metrics.job_seconds.labels(task.kind).observe(time.monotonic() - started)
             if outcome in ("passed", "failed"):
                 metrics.review_seconds.labels(task.job.forge).observe(time.monotonic() - started)
         log.info("task %s (%s) %s", task.job.key, task.kind, outcome)
@@ -151,25 +153,14 @@ async def work_redis(settings, queue_url: str, *, metrics_port: int | None = Non
     """Run arq workers with the service's GitHub App (and GitLab) until SIGTERM/SIGINT."""
     from cachetools import LRUCache
 
-    from bot.forges.github.app import GitHubApp
-    from bot.forges.http_policy import HttpPolicy
+    from bot.service.app import build_forges
     from bot.service.metrics import Metrics
 
     metrics = Metrics()
     queue = RedisQueue(queue_url, lease_seconds=settings.lease_seconds, max_attempts=settings.max_attempts,
                        retry_base=settings.retry_base)
     await queue.ping()  # fail fast with a clear error when Redis is unreachable
-    policy = HttpPolicy(timeout=settings.http_timeout, backoff=settings.http_backoff)
-    github = GitHubApp(settings.app_id, settings.private_key, api_url=settings.api_url, policy=policy,
-                       on_request=metrics.github_request)
-    github.http.on_wait = metrics.rate_limit_wait
-    gitlab = None
-    if settings.gitlab is not None:
-        from bot.forges.gitlab.instance import GitLabInstance
-
-        gitlab = GitLabInstance(settings.gitlab.url, settings.gitlab.token, policy=policy,
-                                on_request=metrics.gitlab_request)
-        gitlab.http.on_wait = metrics.rate_limit_wait
+    github, gitlab = build_forges(settings, metrics)
     if metrics_port:
         from prometheus_client import start_http_server
 

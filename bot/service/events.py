@@ -19,8 +19,16 @@ class Route:
     task: Task | None = None
 
 
-def _ignore(reason: str) -> Route:
+def ignore(reason: str) -> Route:
     return Route(204, reason)
+
+
+def command(text: str | None) -> str | None:
+    """The slash command a comment starts with: "recheck", "help" (also for unknown words), or None."""
+    match = _COMMAND.match(text or "")
+    if not match:
+        return None
+    return "recheck" if match.group(1).lower() == "recheck" else "help"
 
 
 def route(event: str, payload: dict, delivery_id: str) -> Route:
@@ -35,7 +43,7 @@ def route(event: str, payload: dict, delivery_id: str) -> Route:
         return _issue_comment(payload, delivery_id)
     if event in ("check_run", "check_suite"):
         return _rerequested(event, payload, delivery_id)
-    return _ignore(f"event {event} is not handled")
+    return ignore(f"event {event} is not handled")
 
 
 def _base(payload: dict, delivery_id: str, event: str) -> dict:
@@ -48,52 +56,50 @@ def _pull_request(payload: dict, delivery_id: str) -> Route:
     action = payload.get("action", "")
     pr = payload.get("pull_request") or {}
     if action not in PR_ACTIONS:
-        return _ignore(f"pull_request.{action} needs no review")
+        return ignore(f"pull_request.{action} needs no review")
     if pr.get("state") != "open":
-        return _ignore("pull request is closed")
+        return ignore("pull request is closed")
     job = Job(number=int(pr["number"]), head_sha=pr["head"]["sha"], base_ref=pr["base"]["ref"],
               base_sha=pr["base"].get("sha", ""), draft=bool(pr.get("draft")),
               **_base(payload, delivery_id, f"pull_request.{action}"))
     if job.installation_id is None:
-        return _ignore("no installation in the payload")
+        return ignore("no installation in the payload")
     return Route(202, "review queued", Task(job=job, kind="review", author=pr["user"]["login"]))
 
 
 def _issue_comment(payload: dict, delivery_id: str) -> Route:
     if payload.get("action") != "created":
-        return _ignore("only new comments carry commands")
+        return ignore("only new comments carry commands")
     issue, comment = payload.get("issue") or {}, payload.get("comment") or {}
     if not issue.get("pull_request"):
-        return _ignore("comment on an issue, not a pull request")
+        return ignore("comment on an issue, not a pull request")
     user = comment.get("user") or {}
     if user.get("type") == "Bot" or user.get("login", "").endswith("[bot]"):
-        return _ignore("comment by a bot")
-    match = _COMMAND.match(comment.get("body") or "")
-    if not match:
-        return _ignore("no /readiness command")
-    command = match.group(1).lower()
+        return ignore("comment by a bot")
+    kind = command(comment.get("body"))
+    if kind is None:
+        return ignore("no /readiness command")
     if issue.get("state", "open") != "open":
-        return _ignore("pull request is closed")
-    kind = {"recheck": "recheck", "help": "help"}.get(command, "help")
+        return ignore("pull request is closed")
     job = Job(number=int(issue["number"]), head_sha="", forced=kind == "recheck",
               **{**_base(payload, delivery_id, f"issue_comment.{kind}"), "requested_by": user.get("login", "")})
     if job.installation_id is None:
-        return _ignore("no installation in the payload")
+        return ignore("no installation in the payload")
     return Route(202, f"{kind} queued", Task(job=job, kind=kind, comment_id=comment.get("id"),
                                              author=(issue.get("user") or {}).get("login", "")))
 
 
 def _rerequested(event: str, payload: dict, delivery_id: str) -> Route:
     if payload.get("action") != "rerequested":
-        return _ignore(f"{event}.{payload.get('action')} needs nothing")
+        return ignore(f"{event}.{payload.get('action')} needs nothing")
     obj = payload.get(event) or {}
     if event == "check_run" and obj.get("name") != CHECK_NAME:
-        return _ignore(f"check run {obj.get('name')!r} is not ours")
+        return ignore(f"check run {obj.get('name')!r} is not ours")
     prs = obj.get("pull_requests") or (obj.get("check_suite") or {}).get("pull_requests") or []
     if not prs:
-        return _ignore("no pull request attached to the check")
+        return ignore("no pull request attached to the check")
     job = Job(number=int(prs[0]["number"]), head_sha="", forced=True,
               **_base(payload, delivery_id, f"{event}.rerequested"))
     if job.installation_id is None:
-        return _ignore("no installation in the payload")
+        return ignore("no installation in the payload")
     return Route(202, "re-run queued", Task(job=job, kind="rerun"))

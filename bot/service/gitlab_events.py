@@ -4,16 +4,11 @@ from __future__ import annotations
 import re
 
 from bot.job import Job
-from bot.service.events import Route
+from bot.service.events import Route, command, ignore
 from bot.service.queue import Task
 
 MR_ACTIONS = {"open", "reopen", "update"}
-_COMMAND = re.compile(r"^\s*/readiness\s+(\w+)", re.I)
 _DRAFT_TITLE = re.compile(r"^\s*(\[draft\]|\(draft\)|draft:|draft\s+-|wip:|\[wip\])", re.I)
-
-
-def _ignore(reason: str) -> Route:
-    return Route(204, reason)
 
 
 def is_draft_title(title: str | None) -> bool:
@@ -25,7 +20,7 @@ def route(event: str, payload: dict, delivery_id: str) -> Route:
         return _merge_request(payload, delivery_id)
     if event == "Note Hook":
         return _note(payload, delivery_id)
-    return _ignore(f"event {event!r} is not handled")
+    return ignore(f"event {event!r} is not handled")
 
 
 def _became_ready(changes: dict) -> bool:
@@ -47,16 +42,16 @@ def _merge_request(payload: dict, delivery_id: str) -> Route:
     mr = payload["object_attributes"]
     action = mr.get("action", "")
     if action not in MR_ACTIONS:
-        return _ignore(f"merge_request.{action} needs no review")
+        return ignore(f"merge_request.{action} needs no review")
     if action == "update":
         if mr.get("oldrev"):
             action = "push"
         elif _became_ready(payload.get("changes") or {}):
             action = "ready"
         else:
-            return _ignore("merge_request.update without new commits or draft -> ready")
+            return ignore("merge_request.update without new commits or draft -> ready")
     if mr.get("state") != "opened":
-        return _ignore("merge request is not open")
+        return ignore("merge request is not open")
     project_id, repo = _project(payload)
     user = payload.get("user") or {}
     draft = bool(mr.get("draft") or mr.get("work_in_progress") or is_draft_title(mr.get("title")))
@@ -65,25 +60,24 @@ def _merge_request(payload: dict, delivery_id: str) -> Route:
               delivery_id=delivery_id, event=f"merge_request.{action}", requested_by=user.get("username", ""),
               draft=draft)
     if not job.head_sha:
-        return _ignore("merge request without a last commit")
+        return ignore("merge request without a last commit")
     return Route(202, "review queued", Task(job=job, kind="review"))
 
 
 def _note(payload: dict, delivery_id: str) -> Route:
     note = payload["object_attributes"]
     if note.get("noteable_type") != "MergeRequest" or not payload.get("merge_request"):
-        return _ignore("comment on something other than a merge request")
+        return ignore("comment on something other than a merge request")
     if note.get("system"):
-        return _ignore("system note")
+        return ignore("system note")
     if note.get("action") not in (None, "create"):
-        return _ignore("only new comments carry commands")
-    match = _COMMAND.match(note.get("note") or "")
-    if not match:
-        return _ignore("no /readiness command")
+        return ignore("only new comments carry commands")
+    kind = command(note.get("note"))
+    if kind is None:
+        return ignore("no /readiness command")
     mr = payload["merge_request"]
     if mr.get("state") != "opened":
-        return _ignore("merge request is not open")
-    kind = "recheck" if match.group(1).lower() == "recheck" else "help"
+        return ignore("merge request is not open")
     project_id, repo = _project(payload)
     user = (payload.get("user") or {}).get("username", "")
     by_author = note.get("author_id") is not None and note.get("author_id") == mr.get("author_id")

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 
 REDACTED = "[REDACTED]"
 CONTEXT_FIELDS = ("delivery_id", "forge", "repo", "pr", "head_sha")
-_context: contextvars.ContextVar[dict] = contextvars.ContextVar("readiness_log_context", default={})
+_context: contextvars.ContextVar[dict | None] = contextvars.ContextVar("readiness_log_context", default=None)
 
 _PATTERNS = [
     re.compile(r"-----BEGIN[A-Z ]*PRIVATE KEY-----.*?(-----END[A-Z ]*PRIVATE KEY-----|$)", re.S),
@@ -66,7 +66,7 @@ class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         out = {"time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
                "level": record.levelname, "logger": record.name, "message": self.scrub(record.getMessage())}
-        for key, value in _context.get().items():
+        for key, value in (_context.get() or {}).items():
             if value not in (None, ""):
                 out[key] = value
         for key in CONTEXT_FIELDS:
@@ -92,7 +92,7 @@ class ScrubFilter(logging.Filter):
 @contextlib.contextmanager
 def log_context(job=None, **fields) -> Iterator[None]:
     """Attach a job's delivery id, forge, repository, pull request and head sha to every log line."""
-    values = dict(_context.get())
+    values = dict(_context.get() or {})
     if job is not None:
         values.update(delivery_id=job.delivery_id, forge=job.forge, repo=job.repo, pr=job.number,
                       head_sha=job.head_sha)

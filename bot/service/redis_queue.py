@@ -1,6 +1,7 @@
 """The Redis queue (arq): delivery dedupe, newest head per pull request, per-PR leases, dead letters."""
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
 import time
@@ -48,10 +49,13 @@ class RedisQueue:
         self.retry_base = retry_base
         self.retry_max = retry_max
         self._pool: ArqRedis | None = None
+        self._pool_lock = asyncio.Lock()  # concurrent first calls must not each open (and leak) a pool
 
     async def pool(self) -> ArqRedis:
         if self._pool is None:
-            self._pool = await create_pool(redis_settings(self.url), default_queue_name=QUEUE_NAME)
+            async with self._pool_lock:
+                if self._pool is None:
+                    self._pool = await create_pool(redis_settings(self.url), default_queue_name=QUEUE_NAME)
         return self._pool
 
     # --- the web side ------------------------------------------------------------------------------

@@ -191,7 +191,10 @@ class SQLiteQueue:
             "INSERT OR REPLACE INTO memos (delivery_id, data, updated_at) VALUES (?, ?, ?)",
             (delivery_id, json.dumps(data), time.time())))
 
-    def ping(self) -> bool:
+    async def ping(self) -> bool:
+        return await asyncio.to_thread(self._ping)
+
+    def _ping(self) -> bool:
         with self._lock:
             return self._db.execute("SELECT 1").fetchone() == (1,)
 

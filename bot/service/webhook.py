@@ -1,23 +1,16 @@
 """POST /webhooks/github: verify, parse, durably enqueue, answer (never waits for the review)."""
 from __future__ import annotations
 
-import json
 import logging
 
 from aiohttp import web
 
 from bot.service.events import route
+from bot.service.intake import OUTCOME, answer, enqueue, parse_object, read_body
 from bot.service.logs import log_context
 from bot.service.signature import verify
 
 log = logging.getLogger(__name__)
-_OUTCOME = "readiness_delivery_outcome"  # request key: an outcome the status alone does not tell
-
-
-def _answer(status: int, message: str) -> web.Response:
-    if status == 204:
-        return web.Response(status=204)
-    return web.json_response({"message": message}, status=status)
 
 
 async def github_webhook(request: web.Request) -> web.Response:
@@ -29,53 +22,41 @@ async def github_webhook(request: web.Request) -> web.Response:
     with log_context(delivery_id=request.headers.get("X-GitHub-Delivery", ""), forge="github"):
         response = await _handle(request, rt, event)
     metrics.webhooks.labels(event or "-", str(response.status)).inc()
-    metrics.delivery("github", event, response.status, request.get(_OUTCOME))
+    metrics.delivery("github", event, response.status, request.get(OUTCOME))
     return response
 
 
 async def _handle(request: web.Request, rt, event: str) -> web.Response:
     limit = rt.settings.max_body
-    if request.content_length is not None and request.content_length > limit:
-        return _answer(413, f"payload over {limit} bytes")
-    try:
-        body = await request.read()
-    except web.HTTPRequestEntityTooLarge:
-        return _answer(413, f"payload over {limit} bytes")
-    if len(body) > limit:
-        return _answer(413, f"payload over {limit} bytes")
+    body = await read_body(request, limit)
+    if body is None:
+        return answer(413, f"payload over {limit} bytes")
     if not verify(rt.settings.webhook_secret, body, request.headers.get("X-Hub-Signature-256")):
         log.warning("webhook with a missing or wrong signature from %s", request.remote)
-        return _answer(401, "missing or invalid X-Hub-Signature-256")
+        return answer(401, "missing or invalid X-Hub-Signature-256")
     delivery = request.headers.get("X-GitHub-Delivery", "")
     if not event or not delivery:
-        return _answer(400, "missing X-GitHub-Event or X-GitHub-Delivery header")
+        return answer(400, "missing X-GitHub-Event or X-GitHub-Delivery header")
     if request.content_type != "application/json":
-        return _answer(415, f"Content-Type must be application/json, not {request.content_type or 'none'!r} "
+        return answer(415, f"Content-Type must be application/json, not {request.content_type or 'none'!r} "
                             f"(set the App's webhook content type to application/json)")
-    try:
-        payload = json.loads(body)
-    except ValueError:
-        return _answer(400, "body is not JSON")
-    if not isinstance(payload, dict):
-        return _answer(400, "body is not a JSON object")
+    payload = parse_object(body)
+    if isinstance(payload, str):
+        return answer(400, payload)
     try:
         decision = route(event, payload, delivery)
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
-        return _answer(400, f"{event} payload lacks a field the bot needs, or it has the wrong type: {exc!r}")
+        return answer(400, f"{event} payload lacks a field the bot needs, or it has the wrong type: {exc!r}")
     problem = _shape_problem(decision.task)
     if problem:
-        return _answer(400, f"{event} payload: {problem}")
+        return answer(400, f"{event} payload: {problem}")
     if event in ("installation", "installation_repositories"):
         account = ((payload.get("installation") or {}).get("account") or {}).get("login", "?")
         log.info("github %s.%s for %s (delivery %s)", event, payload.get("action"), account, delivery)
     if decision.task is None:
         log.debug("delivery %s (%s): %s", delivery, event, decision.reason)
-        return _answer(decision.status, decision.reason)
-    if not await rt.queue.enqueue(decision.task):
-        request[_OUTCOME] = "duplicate"
-        return _answer(200, "delivery already received")
-    log.info("delivery %s (%s): %s for %s", delivery, event, decision.reason, decision.task.job.key)
-    return _answer(202, decision.reason)
+        return answer(decision.status, decision.reason)
+    return await enqueue(request, rt.queue, decision, delivery, event, "github")
 
 
 def _shape_problem(task) -> str:

@@ -102,6 +102,11 @@ class WorkerPool:
         self._busy = 0
         self._stopping = False
 
+    @property
+    def running(self) -> int:
+        """Worker loops started and not finished."""
+        return sum(1 for t in self._tasks if not t.done())
+
     async def start(self) -> None:
         self._stopping = False
         self._tasks = [asyncio.create_task(self._loop(i), name=f"readiness-worker-{i}") for i in range(self.size)]
@@ -130,6 +135,8 @@ class WorkerPool:
     async def _loop(self, index: int) -> None:
         wakeup = getattr(self.queue, "wakeup", None)
         while not self._stopping:
+            if wakeup is not None:
+                wakeup.clear()  # before claiming: a task queued from here on wakes this loop up
             try:
                 lease = await self.queue.claim()
             except Exception:
@@ -138,7 +145,6 @@ class WorkerPool:
             await self._bury_expired()
             if lease is None:
                 if wakeup is not None:
-                    wakeup.clear()
                     with contextlib.suppress(asyncio.TimeoutError):
                         await asyncio.wait_for(wakeup.wait(), self.poll_interval)
                 else:

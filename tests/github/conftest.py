@@ -1,9 +1,6 @@
 """Fixtures: the fake GitHub (contract-checked) and the real service wired to it on loopback."""
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass, field
-
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -13,6 +10,7 @@ from bot.service.app import build_runtime, create_app
 from bot.service.settings import Settings
 from tests.github.fakegithub import FakeGitHub
 from tests.github.helpers import SECRET, delivery_headers, encode
+from tests.service_harness import ServiceBase, recorder
 
 APP_ID = 4242
 
@@ -36,18 +34,14 @@ async def fake_github(aiohttp_server, app_keys):
     assert fake.violations == [], "requests GitHub's contract does not allow:\n" + "\n".join(fake.violations)
 
 
-@dataclass
-class Service:
-    client: object
-    runtime: object
-    sleeps: list[float] = field(default_factory=list)
+class Service(ServiceBase):
+    route = "/webhooks/github"
 
-    async def send(self, event: str, payload: dict | bytes, **kw):
-        body = payload if isinstance(payload, bytes) else encode(payload)
-        return await self.client.post("/webhooks/github", data=body, headers=delivery_headers(event, body, **kw))
+    def headers(self, event: str, body: bytes, **kw) -> dict:
+        return delivery_headers(event, body, **kw)
 
-    async def idle(self) -> None:
-        await self.runtime.pool.idle(timeout=60)
+    def encode(self, payload: dict) -> bytes:
+        return encode(payload)
 
 
 def make_settings(tmp_path, fake: FakeGitHub, private_key: str, **overrides) -> Settings:
@@ -61,12 +55,7 @@ def make_settings(tmp_path, fake: FakeGitHub, private_key: str, **overrides) -> 
 @pytest.fixture
 async def service(aiohttp_client, fake_github, app_keys, tmp_path):
     sleeps: list[float] = []
-
-    async def sleep(seconds: float) -> None:  # honoured waits are recorded, not slept
-        sleeps.append(seconds)
-        await asyncio.sleep(0)
-
     settings = make_settings(tmp_path, fake_github, app_keys[0])
-    runtime = build_runtime(settings, policy=HttpPolicy(timeout=10, backoff=0.001, sleep=sleep))
+    runtime = build_runtime(settings, policy=HttpPolicy(timeout=10, backoff=0.001, sleep=recorder(sleeps)))
     client = await aiohttp_client(create_app(runtime=runtime))
     return Service(client, runtime, sleeps)

@@ -81,10 +81,20 @@ def _thread(fake: FakeGitHub, t) -> dict:
         found = [fake.review_comment(cid) for cid in t.comment_ids][: first or 100]
         return {"totalCount": len(t.comment_ids),
                 "nodes": [{"__typename": "PullRequestReviewComment", "body": c["body"], "databaseId": c["id"],
-                           "path": c["path"], "line": c.get("line")} for c in found]}
+                           "path": c["path"], "line": c.get("line"), "author": _actor(c.get("user"))}
+                          for c in found]}
 
     return {"__typename": "PullRequestReviewThread", "id": t.id, "isResolved": t.is_resolved,
             "path": fake.review_comment(t.comment_ids[0])["path"], "comments": comments}
+
+
+def _actor(user: dict | None) -> dict | None:
+    """A REST `user` as a GraphQL Actor: `Bot` for Apps, else `User`."""
+    if not user:
+        return None
+    kind = "Bot" if user.get("type") == "Bot" else "User"
+    return {"__typename": kind, "login": user.get("login", ""), "avatarUrl": "", "resourcePath": "/",
+            "url": "https://github.com/"}
 
 
 def _resolve(fake: FakeGitHub, thread_id: str) -> dict:

@@ -8,6 +8,7 @@ recorded in `violations` (the `fake_github` fixture fails the test on any). Knob
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import secrets
 import time
@@ -46,6 +47,7 @@ class FakeGitHub(CommentsMixin, FaultsMixin):
         self.reactions: list[dict] = []
         self.permissions: dict[tuple[str, str], str] = {}
         self.tokens: dict[str, int] = {}
+        self.token_scope: dict[str, set[str] | None] = {}  # token -> repository names (None: all)
         self.revoked: set[str] = set()
         self.requests: list[tuple[str, str]] = []
         self.violations: list[str] = []
@@ -123,6 +125,9 @@ class FakeGitHub(CommentsMixin, FaultsMixin):
             if not self._authorized(request):
                 return web.json_response({"message": "Bad credentials"}, status=401)
             payload = await request.json()
+            if not self._in_scope(request, (payload.get("variables") or {}).get("name")):
+                return web.json_response({"data": {"repository": None}, "errors": [
+                    {"type": "NOT_FOUND", "message": "Could not resolve to a Repository"}]})
             body, problems = fake_graphql.execute(self, payload.get("query", ""), payload.get("variables"))
             self.violations.extend(problems)
             return web.json_response(body)
@@ -134,9 +139,11 @@ class FakeGitHub(CommentsMixin, FaultsMixin):
             return web.json_response({"message": "Not Found" if unknown else "Invalid request",
                                       "errors": problems}, status=404 if unknown else 422)
         if path.startswith("/app/"):
-            return self._access_token(request, path)
+            return self._access_token(request, path, raw)
         if not self._authorized(request):
             return web.json_response({"message": "Bad credentials"}, status=401)
+        if path.startswith("/repos/") and not self._in_scope(request, path.split("/")[3]):
+            return web.json_response({"message": "Not Found"}, status=404)  # what GitHub says outside a token's scope
         body = await request.json() if raw else {}
         for pattern, handler in self._routes():
             m = re.fullmatch(pattern, f"{method} {path}")
@@ -168,7 +175,12 @@ class FakeGitHub(CommentsMixin, FaultsMixin):
         token = auth.split(" ", 1)[1] if " " in auth else ""
         return token in self.tokens and token not in self.revoked
 
-    def _access_token(self, request: web.Request, path: str) -> web.Response:
+    def _in_scope(self, request: web.Request, repo_name: str | None) -> bool:
+        token = request.headers.get("Authorization", "").partition(" ")[2]
+        scope = self.token_scope.get(token)
+        return scope is None or repo_name is None or repo_name in scope
+
+    def _access_token(self, request: web.Request, path: str, raw: bytes = b"") -> web.Response:
         auth = request.headers.get("Authorization", "")
         try:
             claims = jwt.decode(auth.removeprefix("Bearer "), self.public_key, algorithms=["RS256"],
@@ -183,6 +195,8 @@ class FakeGitHub(CommentsMixin, FaultsMixin):
         inst = int(path.split("/")[3])
         token = "ghs_" + secrets.token_hex(16)
         self.tokens[token] = inst
+        repos = (json.loads(raw) if raw else {}).get("repositories")
+        self.token_scope[token] = set(repos) if repos else None
         body = contract.example("installation-token")
         body.update(token=token, expires_at=_iso(datetime.now(timezone.utc) + timedelta(hours=1)))
         return web.json_response(body, status=201)

@@ -12,7 +12,14 @@ from bot.service.app import build_runtime, create_app
 from bot.service.signature import sign
 from tests.github import contract
 from tests.github.conftest import make_settings
-from tests.github.helpers import REPO, ROOT_DOCKERFILE, SECRET, delivery_headers, encode, pr_payload
+from tests.github.helpers import (
+    REPO,
+    ROOT_DOCKERFILE,
+    SECRET,
+    delivery_headers,
+    encode,
+    pr_payload,
+)
 
 pytestmark = pytest.mark.slow  # real servers on loopback
 
@@ -36,6 +43,9 @@ def _case(name: str) -> tuple[bytes, dict]:
     good = contract.webhook_bytes("pull_request.opened")
     if name == "malformed JSON":
         body = b'{"action": "opened", "pull_request": {'
+        return body, delivery_headers("pull_request", body)
+    if name == "JSON nested deeper than the parser goes":
+        body = b"[" * 100_000 + b"]" * 100_000
         return body, delivery_headers("pull_request", body)
     if name == "JSON that is not an object":
         body = b'["opened"]'
@@ -73,7 +83,7 @@ def _case(name: str) -> tuple[bytes, dict]:
     raise AssertionError(name)
 
 
-CASES = ["malformed JSON", "JSON that is not an object", "wrong content type", "missing event header",
+CASES = ["malformed JSON", "JSON nested deeper than the parser goes", "JSON that is not an object", "wrong content type", "missing event header",
          "missing delivery header", "missing signature", "wrong signature", "huge body",
          "missing pull_request.head", "missing repository", "wrongly typed fields"]
 
@@ -97,6 +107,16 @@ async def test_bad_deliveries_get_a_4xx_with_a_reason_and_queue_nothing(small_se
     good = encode(pr_payload("opened", pr))
     ok = await client.post("/webhooks/github", data=good, headers=delivery_headers("pull_request", good))
     assert ok.status == 202  # still serving
+
+
+async def test_a_broken_queue_answers_503_not_202(small_service, fake_github):
+    client, runtime = small_service
+    pr = fake_github.add_pr(REPO, 2, base={}, head={"Dockerfile": ROOT_DOCKERFILE})
+    good = encode(pr_payload("opened", pr))
+    await runtime.queue.close()  # the delivery cannot be stored: GitHub must see a failure
+    resp = await client.post("/webhooks/github", data=good, headers=delivery_headers("pull_request", good))
+    assert resp.status == 503
+    assert "not stored" in (await resp.json())["message"]
 
 
 async def test_unknown_events_are_acknowledged_without_queueing(small_service):

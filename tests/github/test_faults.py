@@ -1,8 +1,6 @@
 """A flaky GitHub: a share of all requests answered 502, timing out, or secondary-rate-limited. Reviews land."""
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from bot.forges.github.http import HttpPolicy
@@ -10,6 +8,7 @@ from bot.service.app import build_runtime, create_app
 from tests.github.conftest import Service, make_settings
 from tests.github.helpers import REPO, ROOT_DOCKERFILE, pr_payload
 from tests.github.procs import assert_published_once
+from tests.service_harness import recorder
 
 pytestmark = pytest.mark.slow  # real servers on loopback
 
@@ -17,13 +16,8 @@ pytestmark = pytest.mark.slow  # real servers on loopback
 @pytest.fixture
 async def flaky_service(aiohttp_client, fake_github, app_keys, tmp_path):
     sleeps: list[float] = []
-
-    async def sleep(seconds: float) -> None:  # honoured waits are recorded, not slept
-        sleeps.append(seconds)
-        await asyncio.sleep(0)
-
     settings = make_settings(tmp_path, fake_github, app_keys[0], workers=4, max_attempts=4)
-    policy = HttpPolicy(timeout=0.3, retries=5, backoff=0.001, sleep=sleep)
+    policy = HttpPolicy(timeout=0.3, retries=5, backoff=0.001, sleep=recorder(sleeps))
     runtime = build_runtime(settings, policy=policy)
     client = await aiohttp_client(create_app(runtime=runtime))
     return Service(client, runtime, sleeps)

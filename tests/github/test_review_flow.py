@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from bot.state import decode_state, inline_fingerprint
+from bot.state import decode_state, inline_fingerprint, inline_marker
+from tests.github.fake_state import Thread
 from tests.github.helpers import REPO, ROOT_DOCKERFILE, SAFE_DOCKERFILE, pr_payload
 
 pytestmark = pytest.mark.slow  # real servers on loopback
@@ -74,6 +75,45 @@ async def test_push_fixing_one_finding_and_adding_another(fake_github, service):
     assert all(not t.is_resolved for t in fake_github.threads.values() if t.id != thread.id)
     runs = fake_github.checks(pr.head_sha)
     assert len(runs) == 1 and runs[0]["status"] == "completed"
+
+
+async def test_installation_tokens_reach_only_the_reviewed_repository(fake_github, service):
+    other = fake_github.add_pr("octo/other", 5, base={}, head={"Dockerfile": ROOT_DOCKERFILE})
+    pr = fake_github.add_pr(REPO, 2, base={}, head={"Dockerfile": ROOT_DOCKERFILE})
+    elsewhere = pr_payload("opened", other)
+    elsewhere["repository"].update(full_name="octo/other", name="other")
+    for payload in (pr_payload("opened", pr), elsewhere):
+        assert (await service.send("pull_request", payload)).status == 202
+    await service.idle()
+    assert len(fake_github.summaries(2)) == len(fake_github.summaries(5)) == 1
+    scopes = sorted(sorted(s) for s in fake_github.token_scope.values() if s is not None)
+    assert len(scopes) == len(fake_github.token_scope) == 2  # one token per repository, never installation-wide
+    assert scopes == [[REPO.split("/")[1]], ["other"]]
+
+
+async def test_markers_typed_by_a_person_neither_silence_nor_resolve_findings(fake_github, service):
+    pr = fake_github.add_pr(REPO, 2, base={}, head={"Dockerfile": ROOT_DOCKERFILE})
+    await service.send("pull_request", pr_payload("opened", pr))
+    await service.idle()
+    fps = {inline_fingerprint(c["body"]) for c in fake_github.review_comments}
+    assert fps
+    # the bot's comments are gone; a person's review comments quote their markers (and an unknown one)
+    fake_github.review_comments.clear()
+    fake_github.threads.clear()
+    person = {"login": "mallory", "id": 77, "type": "User"}
+    for i, fp in enumerate([*sorted(fps), "0" * 16]):
+        cid = 90_000 + i
+        fake_github.review_comments.append({"id": cid, "repo": REPO, "number": 2, "path": "Dockerfile", "line": 1,
+                                            "side": "RIGHT", "body": inline_marker(fp), "user": dict(person)})
+        fake_github.threads[f"PRRT_{cid}"] = Thread(f"PRRT_{cid}", [cid])
+        fake_github.thread_pr[f"PRRT_{cid}"] = (REPO, 2)
+
+    await service.send("pull_request", pr_payload("synchronize", pr))
+    await service.idle()
+
+    by_bot = {inline_fingerprint(c["body"]) for c in fake_github.review_comments if c["user"]["type"] == "Bot"}
+    assert by_bot == fps, "a marker typed by a person silenced the bot's inline comment"
+    assert not fake_github.resolved, "the bot resolved a thread a person started"
 
 
 async def test_running_the_same_job_twice_is_idempotent(fake_github, service):

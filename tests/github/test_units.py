@@ -51,6 +51,8 @@ def test_rate_limit_waits():
     assert rate_limit_wait(403, {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1100"}, {}, now=1000) == 101
     assert rate_limit_wait(403, {}, {"message": "You have exceeded a secondary rate limit"}) == 60
     assert rate_limit_wait(403, {}, {"message": "Resource not accessible by integration"}) is None
+    assert rate_limit_wait(429, {"Retry-After": "soon"}, {}) == 60  # unparseable: a minute, not a crash
+    assert rate_limit_wait(403, {"Retry-After": "Thu, 01 Jan 1970 00:01:40 GMT"}, {}, now=40) == 60
 
 
 def test_next_link():

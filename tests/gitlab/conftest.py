@@ -1,9 +1,6 @@
 """Fixtures: the fake GitLab on loopback and the real service (GitLab route on) wired to it."""
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass, field
-
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -14,6 +11,7 @@ from bot.service.gitlab_settings import GitLabSettings
 from bot.service.settings import Settings
 from tests.gitlab.fakegitlab import TOKEN, FakeGitLab
 from tests.gitlab.helpers import SECRET, encode, headers
+from tests.service_harness import ServiceBase, recorder
 
 
 @pytest.fixture(scope="session")
@@ -32,25 +30,14 @@ async def fake_gitlab(aiohttp_server):
     assert fake.violations == [], "requests GitLab's contract does not allow:\n" + "\n".join(fake.violations)
 
 
-@dataclass
-class Service:
-    client: object
-    runtime: object
-    sleeps: list[float] = field(default_factory=list)
+class Service(ServiceBase):
+    route = "/webhooks/gitlab"
 
-    async def send(self, event: str, payload: dict | bytes, **kw):
-        body = payload if isinstance(payload, bytes) else encode(payload)
-        return await self.client.post("/webhooks/gitlab", data=body, headers=headers(event, **kw))
+    def headers(self, event: str, body: bytes, **kw) -> dict:
+        return headers(event, **kw)
 
-    async def idle(self) -> None:
-        await self.runtime.pool.idle(timeout=60)
-
-
-def recorder(sleeps: list[float]):
-    async def sleep(seconds: float) -> None:  # honoured waits are recorded, not slept
-        sleeps.append(seconds)
-        await asyncio.sleep(0)
-    return sleep
+    def encode(self, payload: dict) -> bytes:
+        return encode(payload)
 
 
 @pytest.fixture

@@ -36,7 +36,8 @@ class GitHubApp:
         """Token mode (GitHub Actions, a PAT): the same forge code, one fixed token, no App."""
         return cls(0, "", auth=TokenAuth(token), **kwargs)
 
-    def client(self, installation_id: int | None) -> InstallationClient:
+    def client(self, installation_id: int | None, repo: str | None = None) -> InstallationClient:
+        """Calls for one installation; with `repo`, its token reaches only that repository."""
         if installation_id is None and isinstance(self.auth, TokenAuth):
             installation_id = 0  # one token, one "installation"
         if installation_id is None:
@@ -44,7 +45,8 @@ class GitHubApp:
         sem = self._semaphores.get(installation_id)
         if sem is None:
             sem = self._semaphores[installation_id] = asyncio.Semaphore(self.http.policy.concurrency)
-        return InstallationClient(self.http, self.auth, installation_id, self.api_url, self.graphql_url, sem)
+        return InstallationClient(self.http, self.auth, installation_id, self.api_url, self.graphql_url, sem,
+                                  repo=repo)
 
     def forge(self, job: Job):
         from bot.forges.github.forge import GitHubForge

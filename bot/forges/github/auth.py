@@ -45,32 +45,37 @@ class AppAuth:
         self.app_id = app_id
         self._key = private_key
         self._margin = margin
+        # (installation id, repository or None) -> token: a job's token reaches only its repository
         self._tokens: TLRUCache = TLRUCache(maxsize=maxsize, ttu=self._ttu, timer=time.time)
-        self._locks: dict[int, asyncio.Lock] = {}
+        self._locks: dict[tuple[int, str | None], asyncio.Lock] = {}
         self.exchanges = 0
 
-    def _ttu(self, _key: int, value: InstallationToken, _now: float) -> float:
+    def _ttu(self, _key: tuple, value: InstallationToken, _now: float) -> float:
         return value.expires_at - self._margin
 
     def jwt(self) -> str:
         return app_jwt(self.app_id, self._key)
 
-    async def token(self, installation_id: int, exchange: Exchange, *, refresh: bool = False) -> str:
-        lock = self._locks.setdefault(installation_id, asyncio.Lock())
+    async def token(self, installation_id: int, exchange: Exchange, *, refresh: bool = False,
+                    repo: str | None = None) -> str:
+        """A token of the installation; with `repo`, one `exchange` scoped to that repository."""
+        key = (installation_id, repo)
+        lock = self._locks.setdefault(key, asyncio.Lock())
         async with lock:
-            cached = None if refresh else self._tokens.get(installation_id)
+            cached = None if refresh else self._tokens.get(key)
             if cached is not None:
                 return cached.token
             data = await exchange(installation_id, self.jwt())
             self.exchanges += 1
             tok = InstallationToken(data["token"], parse_expiry(data.get("expires_at")))
-            self._tokens[installation_id] = tok
+            self._tokens[key] = tok
             return tok.token
 
-    def invalidate(self, installation_id: int, token: str | None = None) -> None:
-        cached = self._tokens.get(installation_id)
+    def invalidate(self, installation_id: int, token: str | None = None, *, repo: str | None = None) -> None:
+        key = (installation_id, repo)
+        cached = self._tokens.get(key)
         if cached is not None and (token is None or cached.token == token):
-            self._tokens.pop(installation_id, None)
+            self._tokens.pop(key, None)
 
 
 class TokenAuth:
@@ -86,8 +91,9 @@ class TokenAuth:
         self._token = token.strip()
         self.exchanges = 0
 
-    async def token(self, installation_id: int, exchange: Exchange, *, refresh: bool = False) -> str:
+    async def token(self, installation_id: int, exchange: Exchange, *, refresh: bool = False,
+                    repo: str | None = None) -> str:
         return self._token
 
-    def invalidate(self, installation_id: int, token: str | None = None) -> None:
+    def invalidate(self, installation_id: int, token: str | None = None, *, repo: str | None = None) -> None:
         return None

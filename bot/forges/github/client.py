@@ -15,22 +15,24 @@ class GraphQLError(GitHubError):
 
 class InstallationClient:
     def __init__(self, http: GitHubHTTP, auth: AppAuth, installation_id: int, api_url: str, graphql_url: str,
-                 semaphore: asyncio.Semaphore):
+                 semaphore: asyncio.Semaphore, repo: str | None = None):
         self.http = http
         self.auth = auth
         self.installation_id = installation_id
+        self.repo = repo  # "owner/name": the installation token is scoped to this one repository
         self.api_url = api_url
         self.graphql_url = graphql_url
         self._sem = semaphore
 
     async def _exchange(self, installation_id: int, app_jwt: str) -> dict:
+        body = {"repositories": [self.repo.split("/", 1)[-1]]} if self.repo else None
         resp = await self.http.request(
             "POST", f"{self.api_url}/app/installations/{installation_id}/access_tokens",
-            auth=f"Bearer {app_jwt}")
+            auth=f"Bearer {app_jwt}", json=body)
         return resp.data
 
     async def _token(self, refresh: bool = False) -> str:
-        return await self.auth.token(self.installation_id, self._exchange, refresh=refresh)
+        return await self.auth.token(self.installation_id, self._exchange, refresh=refresh, repo=self.repo)
 
     async def call(self, method: str, url: str, *, json: Any = None, params: dict | None = None):
         """One request; relative URLs are joined to the API URL. A 401 refreshes the token once."""
@@ -43,7 +45,7 @@ class InstallationClient:
             except GitHubError as exc:
                 if exc.status != 401:
                     raise
-                self.auth.invalidate(self.installation_id, token)
+                self.auth.invalidate(self.installation_id, token, repo=self.repo)
                 token = await self._token(refresh=True)
                 return await self.http.request(method, url, auth=f"token {token}", json=json, params=params)
 

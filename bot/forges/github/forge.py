@@ -26,7 +26,7 @@ class GitHubForge:
     def __init__(self, app: GitHubApp, job: Job):
         self.app = app
         self.job = job
-        self.client = app.client(job.installation_id)
+        self.client = app.client(job.installation_id, job.repo)
         self.check_id: int | None = None
         self.check_done = False
         self.resume_check: dict | None = None  # {"id", "head_sha"} an earlier attempt of this job opened

@@ -8,10 +8,7 @@ server side is aiohttp already, so this adds no dependency.
 from __future__ import annotations
 
 import asyncio
-import email.utils
-import json as jsonlib
 import logging
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,12 +16,11 @@ from typing import Any
 
 import aiohttp
 
-from bot.forges.http_policy import HttpPolicy, backoff_delay
+from bot.forges.http_policy import HttpPolicy, backoff_delay, decode_body, link_next, retry_after_seconds
 
 __all__ = ["GitHubError", "GitHubHTTP", "HttpPolicy", "Response", "next_link", "rate_limit_wait"]
 
 log = logging.getLogger(__name__)
-_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="?([a-z]+)"?')
 
 
 class GitHubError(Exception):
@@ -45,22 +41,15 @@ class Response:
 
 def next_link(headers: Any) -> str | None:
     """The absolute `rel="next"` URL of a paginated answer."""
-    for url, rel in _LINK.findall(headers.get("Link", "") if headers else ""):
-        if rel == "next":
-            return url
-    return None
+    return link_next(headers.get("Link", "") if headers else "")
 
 
 def rate_limit_wait(status: int, headers: Any, body: Any, now: float | None = None) -> float | None:
     """Seconds to wait before retrying a 403/429, or None when it is a real permission error."""
     now = time.time() if now is None else now
-    retry_after = headers.get("Retry-After")
-    if retry_after:
-        try:
-            return max(0.0, float(retry_after))
-        except ValueError:
-            parsed = email.utils.parsedate_to_datetime(retry_after)
-            return max(0.0, parsed.timestamp() - now) if parsed else 60.0
+    retry_after = retry_after_seconds(headers.get("Retry-After"), now)
+    if retry_after is not None:
+        return retry_after
     if headers.get("X-RateLimit-Remaining") == "0" and headers.get("X-RateLimit-Reset"):
         try:
             return max(0.0, float(headers["X-RateLimit-Reset"]) - now) + 1.0
@@ -122,7 +111,7 @@ class GitHubHTTP:
                 attempt += 1
                 continue
             self._count(method, status)
-            data = _decode(raw)
+            data = decode_body(raw)
             if status < 400:
                 return Response(status, resp_headers, data)
             wait = None
@@ -144,12 +133,3 @@ class GitHubHTTP:
         self.requests += 1
         if self._on_request is not None:
             self._on_request(method, status)
-
-
-def _decode(raw: bytes) -> Any:
-    if not raw:
-        return None
-    try:
-        return jsonlib.loads(raw)
-    except ValueError:
-        return raw.decode("utf-8", "replace")

@@ -26,7 +26,7 @@ def place(finding: Finding, change: ChangedFile | None) -> dict | None:
             if end > finding.line:
                 return {"start_line": finding.line, "start_side": "RIGHT", "line": end, "side": "RIGHT"}
             return {"line": finding.line, "side": "RIGHT"}
-    for lo, hi in change.hunks:  # the range starts above the hunk but reaches into it
+    for lo, _hi in change.hunks:  # the range starts above the hunk but reaches into it
         if finding.line < lo <= end_line:
             return {"line": lo, "side": "RIGHT"}
     return None

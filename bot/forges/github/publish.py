@@ -22,11 +22,17 @@ _THREADS = """query ReadinessThreads($owner: String!, $name: String!, $number: I
     pullRequest(number: $number) {
       reviewThreads(first: 100, after: $cursor) {
         pageInfo { hasNextPage endCursor }
-        nodes { id isResolved comments(first: 1) { nodes { body } } }
+        nodes { id isResolved comments(first: 1) { nodes { body author { __typename } } } }
       }
     }
   }
 }"""
+
+
+def by_a_bot(user: dict | None) -> bool:
+    """Written by an App (the bot), not a person: only then do its hidden markers count. Anyone can
+    type a marker into a comment; a planted fingerprint must not silence or resolve a finding."""
+    return (user or {}).get("type", (user or {}).get("__typename")) == "Bot"
 
 
 def now_iso() -> str:
@@ -72,7 +78,7 @@ async def existing_fingerprints(client: InstallationClient, repo: str, number: i
     """Fingerprint markers of the bot's earlier inline comments on this pull request."""
     fps = set()
     async for c in client.paginate(f"/repos/{repo}/pulls/{number}/comments"):
-        fp = inline_fingerprint(c.get("body"))
+        fp = inline_fingerprint(c.get("body")) if by_a_bot(c.get("user")) else None
         if fp:
             fps.add(fp)
     return fps
@@ -96,7 +102,7 @@ async def find_summary(client: InstallationClient, repo: str, number: int) -> di
     """The bot's sticky summary comment, found by its hidden marker."""
     found = None
     async for c in client.paginate(f"/repos/{repo}/issues/{number}/comments"):
-        if is_summary(c.get("body")) and (c.get("user") or {}).get("type") == "Bot":
+        if is_summary(c.get("body")) and by_a_bot(c.get("user")):
             found = found or c  # the first one is the sticky one
     return found
 
@@ -119,7 +125,7 @@ async def resolve_fixed_threads(client: InstallationClient, repo: str, number: i
         threads = (((data.get("repository") or {}).get("pullRequest") or {}).get("reviewThreads") or {})
         for t in threads.get("nodes") or []:
             first = ((t.get("comments") or {}).get("nodes") or [{}])[0] or {}
-            fp = inline_fingerprint(first.get("body"))
+            fp = inline_fingerprint(first.get("body")) if by_a_bot(first.get("author")) else None
             if fp and fp not in current and not t.get("isResolved"):
                 stale.append(t["id"])
         page = threads.get("pageInfo") or {}

@@ -12,6 +12,7 @@ from bot.config import CONFIG_FILE, ConfigError
 from bot.forges.gitlab import fetch, publish
 from bot.forges.gitlab.http import GitLabError
 from bot.forges.gitlab.positions import plan_inline
+from bot.forges.http_policy import backoff_delay
 from bot.job import Job
 from bot.models import ChangedFile, PreviousFinding, Review
 from bot.render.comments import config_error_summary, inline_comment, summary_comment
@@ -75,7 +76,7 @@ class GitLabForge:
             mr = await self.merge_request()
             if refs is not None and mr.get("sha") != job.head_sha:
                 return refs  # the MR moved on: review the newest diff, the result is dropped anyway
-            await self.http.policy.sleep(self.http._backoff(attempt))
+            await self.http.policy.sleep(backoff_delay(self.http.policy, attempt))
         raise GitLabError(0, f"no diff version for {job.head_sha[:12]} yet on !{self.iid}")
 
     async def read_many(self, paths: Sequence[str], ref: str) -> Mapping[str, str | None]:

@@ -9,10 +9,7 @@ intact. The retry policy is the forge-neutral `HttpPolicy` of `bot.forges.http_p
 from __future__ import annotations
 
 import asyncio
-import email.utils
-import json as jsonlib
 import logging
-import re
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -20,10 +17,9 @@ from typing import Any
 
 import httpx
 
-from bot.forges.http_policy import HttpPolicy, backoff_delay
+from bot.forges.http_policy import HttpPolicy, backoff_delay, decode_body, link_next, retry_after_seconds
 
 log = logging.getLogger(__name__)
-_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="?([a-z]+)"?')
 MAX_PAGES = 500
 
 
@@ -45,15 +41,9 @@ class Response:
 def rate_limit_wait(headers: httpx.Headers, now: float | None = None) -> float:
     """Seconds to wait after a 429: `Retry-After`, else `RateLimit-Reset` (epoch), else a minute."""
     now = time.time() if now is None else now
-    retry_after = headers.get("Retry-After")
-    if retry_after:
-        try:
-            return max(0.0, float(retry_after))
-        except ValueError:
-            try:
-                return max(0.0, email.utils.parsedate_to_datetime(retry_after).timestamp() - now)
-            except (TypeError, ValueError):
-                return 60.0
+    retry_after = retry_after_seconds(headers.get("Retry-After"), now)
+    if retry_after is not None:
+        return retry_after
     reset = headers.get("RateLimit-Reset")
     if reset:
         try:
@@ -65,9 +55,9 @@ def rate_limit_wait(headers: httpx.Headers, now: float | None = None) -> float:
 
 def next_url(headers: httpx.Headers, current: httpx.URL) -> str | None:
     """`rel="next"` of the Link header, else the `X-Next-Page` offset header."""
-    for url, rel in _LINK.findall(headers.get("Link", "")):
-        if rel == "next":
-            return url
+    link = link_next(headers.get("Link", ""))
+    if link:
+        return link
     page = headers.get("X-Next-Page", "").strip()
     return str(current.copy_set_param("page", page)) if page else None
 
@@ -125,8 +115,8 @@ class GitLabHTTP:
             else:
                 self._count(method, resp.status_code)
                 if resp.status_code < 400:
-                    return Response(resp.status_code, resp.headers, resp.content if raw else _decode(resp.content))
-                data = _decode(resp.content)
+                    return Response(resp.status_code, resp.headers, resp.content if raw else decode_body(resp.content))
+                data = decode_body(resp.content)
                 if resp.status_code == 429:
                     wait = rate_limit_wait(resp.headers)
                 elif resp.status_code >= 500:
@@ -179,12 +169,3 @@ def _message(data: Any) -> str:
     if isinstance(data, dict):
         return str(data.get("message") or data.get("error") or data)[:300]
     return str(data)[:300]
-
-
-def _decode(raw: bytes) -> Any:
-    if not raw:
-        return None
-    try:
-        return jsonlib.loads(raw)
-    except ValueError:
-        return raw.decode("utf-8", "replace")
