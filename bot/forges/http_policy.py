@@ -6,6 +6,7 @@ import email.utils
 import json
 import random
 import re
+import urllib.parse
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,12 +49,25 @@ def retry_after_seconds(value: str | None, now: float) -> float | None:
         return 60.0
 
 
-def link_next(link_header: str | None) -> str | None:
-    """The `rel="next"` URL of an RFC 8288 `Link` header (GitHub and GitLab pagination)."""
+def link_next(link_header: str | None, origin: str | None = None) -> str | None:
+    """The `rel="next"` URL of an RFC 8288 `Link` header (GitHub and GitLab pagination).
+
+    With `origin` (the API base URL), a link to another scheme or host is refused: pages are
+    fetched with our token, which must never travel to a host a response names.
+    """
     for url, rel in _LINK.findall(link_header or ""):
         if rel == "next":
+            if origin is not None and not same_origin(url, origin):
+                return None
             return url
     return None
+
+
+def same_origin(url: str, origin: str) -> bool:
+    a, b = urllib.parse.urlsplit(url), urllib.parse.urlsplit(origin)
+    if not a.netloc:  # relative link: resolved against the API base
+        return True
+    return (a.scheme, a.netloc) == (b.scheme, b.netloc)
 
 
 def decode_body(raw: bytes) -> Any:

@@ -104,3 +104,13 @@ def test_routing_of_the_published_payloads():
              "check_suite": {"pull_requests": [{"number": 9}]}}
     assert route("check_suite", suite, "d").task.kind == "rerun"
     assert route("push", {}, "d").status == 204
+
+
+def test_pagination_never_follows_a_link_to_another_host() -> None:
+    from bot.forges.http_policy import link_next
+
+    header = '<https://evil.example/steal?page=2>; rel="next", <https://api.github.com/x?page=9>; rel="last"'
+    assert link_next(header, "https://api.github.com") is None
+    ok = '<https://api.github.com/repos/o/r/pulls/1/files?page=2>; rel="next"'
+    assert link_next(ok, "https://api.github.com") == "https://api.github.com/repos/o/r/pulls/1/files?page=2"
+    assert link_next(ok) is not None

@@ -72,7 +72,7 @@ class InstallationClient:
                 seen += 1
                 if limit is not None and seen >= limit:
                     return
-            next_url = next_link(resp.headers)
+            next_url = next_link(resp.headers, self.api_url)
 
     async def graphql(self, query: str, variables: dict | None = None) -> dict:
         resp = await self.call("POST", self.graphql_url, json={"query": query, "variables": variables or {}})

@@ -39,9 +39,9 @@ class Response:
     data: Any
 
 
-def next_link(headers: Any) -> str | None:
-    """The absolute `rel="next"` URL of a paginated answer."""
-    return link_next(headers.get("Link", "") if headers else "")
+def next_link(headers: Any, origin: str | None = None) -> str | None:
+    """The absolute `rel="next"` URL of a paginated answer (only on the API's own host)."""
+    return link_next(headers.get("Link", "") if headers else "", origin)
 
 
 def rate_limit_wait(status: int, headers: Any, body: Any, now: float | None = None) -> float | None:

@@ -54,8 +54,8 @@ def rate_limit_wait(headers: httpx.Headers, now: float | None = None) -> float:
 
 
 def next_url(headers: httpx.Headers, current: httpx.URL) -> str | None:
-    """`rel="next"` of the Link header, else the `X-Next-Page` offset header."""
-    link = link_next(headers.get("Link", ""))
+    """`rel="next"` of the Link header (same host only), else the `X-Next-Page` offset header."""
+    link = link_next(headers.get("Link", ""), f"{current.scheme}://{current.netloc.decode()}")
     if link:
         return link
     page = headers.get("X-Next-Page", "").strip()
