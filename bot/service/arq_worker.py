@@ -151,7 +151,7 @@ def review_runner(github, *, gitlab=None, metrics=None, cache=None) -> Runner:
 
 async def work_redis(settings, queue_url: str, *, metrics_port: int | None = None) -> None:
     """Run arq workers with the service's GitHub App (and GitLab) until SIGTERM/SIGINT."""
-    from cachetools import LRUCache
+    from bot import cache_metrics
 
     from bot.service.app import build_forges
     from bot.service.metrics import Metrics
@@ -165,7 +165,7 @@ async def work_redis(settings, queue_url: str, *, metrics_port: int | None = Non
         from prometheus_client import start_http_server
 
         start_http_server(metrics_port, registry=metrics.registry)
-    runner = review_runner(github, gitlab=gitlab, metrics=metrics, cache=LRUCache(maxsize=50_000))
+    runner = review_runner(github, gitlab=gitlab, metrics=metrics, cache=cache_metrics.findings_cache())
     worker = make_worker(queue, runner, max_jobs=settings.workers, poll_interval=settings.poll_interval,
                          shutdown_grace=settings.shutdown_grace, extra_ctx={"metrics": metrics,
                                     "on_dead": dead_handler(github, gitlab=gitlab)})

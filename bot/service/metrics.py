@@ -1,6 +1,7 @@
 """Prometheus metrics of one service instance (own registry, so tests can run several apps)."""
 from __future__ import annotations
 
+from bot.cache_metrics import CacheCollector
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 
@@ -9,6 +10,7 @@ class Metrics:
 
     def __init__(self) -> None:
         r = self.registry = CollectorRegistry()
+        r.register(CacheCollector())  # hit rates of the text and findings caches
         self.webhooks = Counter("readiness_webhooks_total", "Webhook deliveries by event and HTTP answer",
                                 ["event", "status"], registry=r)
         self.jobs = Counter("readiness_jobs_total", "Finished queue tasks by kind and outcome",

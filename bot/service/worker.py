@@ -7,8 +7,8 @@ import logging
 import sys
 import time
 
-from cachetools import LRUCache
 
+from bot import cache_metrics
 from bot.forges.github.app import GitHubApp
 from bot.pipeline import run_job
 from bot.render.comments import HELP_TEXT, failure_summary
@@ -97,7 +97,7 @@ class WorkerPool:
         self.lease_seconds = lease_seconds
         self.max_attempts = max_attempts
         self.metrics = metrics or Metrics()
-        self.cache: LRUCache = LRUCache(maxsize=50_000)  # per-file findings by (blob sha, rules hash)
+        self.cache = cache_metrics.findings_cache()  # per-file findings by (blob sha, rules hash)
         self._tasks: list[asyncio.Task] = []
         self._busy = 0
         self._stopping = False

@@ -97,3 +97,15 @@ async def test_health_ready_and_metrics(fake_github, service):
     text = await (await service.client.get("/metrics")).text()
     assert 'readiness_webhooks_total{event="ping",status="200"} 1.0' in text
     assert "readiness_queue_pending" in text
+
+
+async def test_metrics_show_cache_hit_rates_after_a_push_that_changes_nothing(fake_github, service):
+    pr = fake_github.add_pr(REPO, 7, base={}, head={"Dockerfile": ROOT_DOCKERFILE})
+    assert (await service.send("pull_request", pr_payload("opened", pr))).status == 202
+    await service.idle()
+    fake_github.push(REPO, 7, {"Dockerfile": ROOT_DOCKERFILE})  # same content, new head
+    assert (await service.send("pull_request", pr_payload("synchronize", pr))).status == 202
+    await service.idle()
+    text = await (await service.client.get("/metrics")).text()
+    hits = [line for line in text.splitlines() if line.startswith('readiness_cache_hits_total{cache="findings"}')]
+    assert hits and float(hits[0].split()[-1]) >= 1

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from cachetools import LRUCache, TTLCache
 
+from bot import cache_metrics
 from bot.forges.github.auth import AppAuth, TokenAuth
 from bot.forges.github.client import InstallationClient
 from bot.forges.github.endpoints import DEFAULT_API_URL, graphql_url, normalize_api_url
@@ -27,7 +28,7 @@ class GitHubApp:
         self.http = GitHubHTTP(policy, on_request=on_request)
         self._semaphores: dict[int, asyncio.Semaphore] = {}
         # content-addressed: blob sha -> text (None for binary); never stale
-        self.texts: LRUCache = LRUCache(maxsize=text_cache_chars, getsizeof=lambda v: len(v or "") + 64)
+        self.texts: LRUCache = cache_metrics.texts_cache(text_cache_chars)
         # (repo, base sha) -> config text; a sha never changes, a branch name does (short TTL)
         self.configs: TTLCache = TTLCache(maxsize=1024, ttl=60)
 

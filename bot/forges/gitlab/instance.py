@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from cachetools import LRUCache, TTLCache
 
+from bot import cache_metrics
 from bot.forges.gitlab.http import GitLabHTTP
 from bot.forges.http_policy import HttpPolicy
 from bot.job import Job
@@ -31,7 +32,7 @@ class GitLabInstance:
         self.url = normalize_url(url)
         self.http = GitLabHTTP(f"{self.url}/api/v4", token, policy, on_request=on_request)
         # content-addressed: blob id -> text (None for binary); never stale
-        self.texts: LRUCache = LRUCache(maxsize=text_cache_chars, getsizeof=lambda v: len(v or "") + 64)
+        self.texts: LRUCache = cache_metrics.texts_cache(text_cache_chars)
         # (project id, commit sha, path) -> blob id: a commit never changes
         self.blob_ids: LRUCache = LRUCache(maxsize=200_000)
         # (project id, branch) -> config text; a branch moves, so a short TTL
