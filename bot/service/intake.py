@@ -9,7 +9,9 @@ from aiohttp import web
 from bot.service.events import Route
 
 log = logging.getLogger(__name__)
-OUTCOME = "readiness_delivery_outcome"  # request key: an outcome the status alone does not tell
+# Request key for an outcome the status alone does not tell (typed keys exist from aiohttp 3.12 on).
+OUTCOME = (web.RequestKey("readiness_delivery_outcome", str) if hasattr(web, "RequestKey")
+           else "readiness_delivery_outcome")
 
 
 def answer(status: int, message: str) -> web.Response:
