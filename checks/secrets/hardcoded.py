@@ -46,6 +46,10 @@ _KV = re.compile(
     """,
     re.X,
 )
+# A line can only hold a secret-named value if it mentions one of the secret name parts (see
+# _patterns.is_secret_name: every part, pair and suffix contains "pass", "secret", "token" or "key"),
+# a `name:` (env lists: `- name: DB_PASSWORD` then `value: ...`) or a URL with credentials.
+_LINE_TRIGGER = re.compile(r"(?i)pass|secret|token|key|name|://")
 _NAME_LINE = re.compile(r"""["']?name["']?\s*[:=]\s*["']?([A-Za-z_][\w.\-]*)""")
 _URL_CREDS = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s:/@\"'`]*:([^\s@/\"'`]+)@[^\s\"'`]+", re.I)
 
@@ -109,6 +113,8 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     recent_name: tuple[int, str] | None = None
     for number, text in enumerate(f.lines, start=1):
         if len(text) > 1000:
+            continue
+        if not _LINE_TRIGGER.search(text) and not (recent_name and number - recent_name[0] <= 3):
             continue
         found = None
         for m in _scan(text):
