@@ -32,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="exit 1 when a finding is at or above this severity "
                             "(critical, high, medium, low, never; default from config: high)")
         p.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report to FILE")
+        p.add_argument("--jobs", "-j", type=_positive_int, default=1, metavar="N",
+                       help="analyse big changes in N processes (default: 1)")
 
     scan = sub.add_parser("scan", help="review every file under PATH")
     scan.add_argument("path", nargs="?", default=".", type=Path)
@@ -77,6 +79,12 @@ def _version() -> str:
 
 
 NEVER = "never"  # --fail-on never: report, but always exit 0
+
+
+def _positive_int(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 1, not {value!r}")
+    return int(value)
 
 
 def _severity_arg(value: str) -> Severity | str:
@@ -171,7 +179,7 @@ async def _review(forge, args: argparse.Namespace, *, scope: str | None, only: s
         config = dataclasses.replace(config, fail_on=None if args.fail_on == NEVER else args.fail_on)
     if only is not None:
         forge.list_files = _only(only)  # scanning a single file
-    return await review_job(forge, job, config, rules, scope=scope)
+    return await review_job(forge, job, config, rules, scope=scope, jobs=args.jobs)
 
 
 def _only(name: str):

@@ -26,7 +26,8 @@ _pool_lock = threading.Lock()
 
 
 def workers() -> int:
-    env = os.environ.get("READINESS_WORKERS")
+    """Analysis processes: READINESS_ANALYSIS_PROCESSES, else one per CPU."""
+    env = os.environ.get("READINESS_ANALYSIS_PROCESSES")
     if env and env.isdigit() and int(env) > 0:
         return int(env)
     try:
@@ -35,10 +36,10 @@ def workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def shared_pool() -> ProcessPoolExecutor | None:
-    """The process-wide pool (created on first use), or None on a single CPU."""
+def shared_pool(processes: int | None = None) -> ProcessPoolExecutor | None:
+    """The process-wide pool (created on first use), or None for a single process."""
     global _pool
-    n = workers()
+    n = processes or workers()
     if n < 2:
         return None
     with _pool_lock:

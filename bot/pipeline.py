@@ -73,11 +73,11 @@ async def run_job(forge: Forge, job: Job, *, cache: FindingsCache | None = None,
 
 async def review_job(forge: Forge, job: Job, config: Config, rules: Mapping[str, Rule], *,
                      cache: FindingsCache | None = None, scope: str | None = None,
-                     parallel: bool = False) -> Review:
+                     parallel: bool = False, jobs: int | None = None) -> Review:
     """Fetch what the review needs through the forge, then run the pure core off the event loop.
 
     `parallel`: reviews of at least `bot.parallel.POOL_THRESHOLD` files analyse them in the shared
-    process pool (the service sets it; the CLI stays single-process)."""
+    process pool (the service sets it); `jobs`: the CLI's `--jobs N` asks for N processes."""
     changes = await forge.changes(job)
     paths = reviewable(changes, config)
     texts = await forge.read_many(paths, job.head_sha) if paths else {}
@@ -88,8 +88,8 @@ async def review_job(forge: Forge, job: Job, config: Config, rules: Mapping[str,
             repo_texts = await forge.read_many(extra, job.head_sha)
     previous = await forge.previous_state(job)
     executor = None
-    if parallel and len(paths) >= POOL_THRESHOLD:
-        executor = shared_pool()
+    if (parallel or (jobs or 1) > 1) and len(paths) >= POOL_THRESHOLD:
+        executor = shared_pool(jobs)
     return await asyncio.to_thread(
         review, changes, texts, config, previous=previous,
         repo_texts={p: t for p, t in repo_texts.items() if t is not None},

@@ -166,3 +166,14 @@ def test_review_from_a_subdirectory_reports_root_relative_paths(repo: GitRepo) -
     proc = cli("review", "--format", "json", cwd=repo.path / "svc")
     assert proc.returncode == 1, proc.stderr
     assert {f["path"] for f in json.loads(proc.stdout)["findings"]} >= {"svc/api/Dockerfile"}
+
+
+@pytest.mark.slow
+def test_scan_with_jobs_gives_the_same_report(tmp_path: Path) -> None:
+    for i in range(220):  # above the pool threshold
+        (tmp_path / f"svc{i}").mkdir()
+        (tmp_path / f"svc{i}" / "Dockerfile").write_text(ROOT_DOCKERFILE if i % 3 else SAFE_DOCKERFILE)
+    one = cli("scan", str(tmp_path), "--format", "json")
+    two = cli("scan", str(tmp_path), "--format", "json", "--jobs", "2")
+    assert one.returncode == two.returncode == 1
+    assert json.loads(one.stdout) == json.loads(two.stdout)
