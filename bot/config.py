@@ -157,10 +157,17 @@ def load_text(text: str | None, *, path: str = CONFIG_FILE, known_rules: Mapping
     if not isinstance(root, yaml.MappingNode):
         raise err("the top level must be a mapping of settings (fail_on, scope, paths, rules ...)", root)
 
+    try:
+        return _load(root, err, scalar, known_rules)
+    except _BadNode as bad:
+        raise err(bad.message, bad.node) from None
+
+
+def _load(root: yaml.MappingNode, err: Any, scalar: Any, known_rules: Mapping[str, Any]) -> Config:
     kwargs: dict[str, Any] = {}
     rules: dict[str, RuleSettings] = {}
     for key_node, value_node in root.value:
-        key = _scalar_value(key_node)
+        key = _key(key_node)
         if key not in _TOP_KEYS:
             raise err(f"unknown setting {key!r} (known: {', '.join(sorted(_TOP_KEYS))})", key_node)
         if key == "fail_on":
@@ -187,12 +194,29 @@ def load_text(text: str | None, *, path: str = CONFIG_FILE, known_rules: Mapping
     return Config(rules=rules, **kwargs)
 
 
+class _BadNode(Exception):
+    """A node that cannot be read (`!!int abc`, a list used as a key); load_text names its line."""
+
+    def __init__(self, node: yaml.Node, message: str):
+        super().__init__(message)
+        self.node = node
+        self.message = message
+
+
 def _scalar_value(node: yaml.Node) -> Any:
     loader = yaml.SafeLoader("")
     try:
         return loader.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise _BadNode(node, f"cannot read this value ({getattr(exc, 'problem', None) or exc})") from None
     finally:
         loader.dispose()
+
+
+def _key(node: yaml.Node) -> Any:
+    if not isinstance(node, yaml.ScalarNode):
+        raise _BadNode(node, "expected a name here, not a list or mapping")
+    return _scalar_value(node)
 
 
 def _severity(value: Any, node: yaml.Node, err: Any, allow_never: bool = False) -> Severity | None:
@@ -209,7 +233,7 @@ def _paths(node: yaml.Node, err: Any) -> tuple[str, ...]:
         raise err("paths must be a mapping with an `exclude` list", node)
     out: list[str] = []
     for key_node, value_node in node.value:
-        key = _scalar_value(key_node)
+        key = _key(key_node)
         if key != "exclude":
             raise err(f"unknown paths setting {key!r} (known: exclude)", key_node)
         if not isinstance(value_node, yaml.SequenceNode):
@@ -227,7 +251,7 @@ def _rules(node: yaml.Node, err: Any, known: Mapping[str, Any]) -> dict[str, Rul
         raise err("rules must be a mapping of rule id to `off` or settings", node)
     out: dict[str, RuleSettings] = {}
     for key_node, value_node in node.value:
-        rule_id = _scalar_value(key_node)
+        rule_id = _key(key_node)
         if rule_id not in known:
             close = [r for r in known if r.split(".")[-1] == str(rule_id).split(".")[-1]]
             hint = f" (did you mean {close[0]}?)" if close else " (see `readiness rules`)"
@@ -250,7 +274,7 @@ def _rules(node: yaml.Node, err: Any, known: Mapping[str, Any]) -> dict[str, Rul
         options: dict[str, Any] = {}
         allowed = dict(getattr(rule, "options", {}) or {})
         for opt_key_node, opt_value_node in value_node.value:
-            opt = _scalar_value(opt_key_node)
+            opt = _key(opt_key_node)
             opt_value = _scalar_value(opt_value_node)
             if opt == "severity":
                 severity = _severity(opt_value, opt_value_node, err)

@@ -1,6 +1,7 @@
 """Unified diffs to ChangedFile records: which new-side lines were added and which hunks exist."""
 from __future__ import annotations
 
+import io
 import re
 
 from unidiff import PatchSet
@@ -24,7 +25,8 @@ def _strip(path: str | None) -> str | None:
 def parse_diff(text: str) -> list[ChangedFile]:
     """Every file of a (git or plain) unified diff, with new-side added lines and hunk ranges."""
     try:
-        patch = PatchSet(text.splitlines(keepends=True))
+        # Lines end at "\n" only: str.splitlines() would also cut at form feeds and U+2028 in code.
+        patch = PatchSet(io.StringIO(text, newline="\n"))
     except UnidiffParseError as exc:
         raise DiffError(f"not a unified diff: {exc}") from None
     files: list[ChangedFile] = []

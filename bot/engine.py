@@ -27,29 +27,13 @@ class FileResult:
 
 
 def decode_text(data: bytes) -> str | None:
-    """Text of a file, or None when it is binary."""
+    """Text of a file, or None when it is binary or not UTF-8 (as the GitHub and GitLab forges read it)."""
     if b"\x00" in data[:8192]:
         return None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        try:
-            return data.decode("latin-1") if data.isascii() else None
-        except UnicodeDecodeError:
-            return None
-
-
-def applicable_rules(path: str, rules: Mapping[str, Rule], config: Config, text: str | None = None
-                     ) -> list[Rule]:
-    """Enabled rules whose file kinds match this path (test paths only for rules that want them)."""
-    from checks.source import file_kinds, is_test_path
-
-    kinds = file_kinds(path, text)
-    test = is_test_path(path)
-    return [
-        r for r in rules.values()
-        if config.settings(r.id).enabled and r.kinds & kinds and (r.include_tests or not test)
-    ]
+        return None
 
 
 def analyze_file(source: SourceFile, rules: Mapping[str, Rule], config: Config,

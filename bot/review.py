@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, MutableMapping, Sequence
 from concurrent.futures import Executor
+from dataclasses import replace
 
 from bot.config import Config
 from bot.engine import FileResult, analyze_file
@@ -81,7 +82,7 @@ def review(
     rules_hash = config.rules_hash() if cache is not None else ""
     findings: list[Finding] = []
     errors = []
-    for (change, source), result in zip(sources, local_results):
+    for (change, source), result in zip(sources, local_results, strict=True):
         if result is None:
             result = analyze_file(source, local_rules, config)
             if cache is not None:
@@ -134,15 +135,15 @@ def _local_results(sources: Sequence[tuple[ChangedFile, SourceFile]], rules: Map
             hit = cache.get(_cache_key(source, change, rules_hash))
             if hit is None:
                 misses.append(i)
-            else:
-                out[i] = hit
+            else:  # copies: number_findings() sets `number` on them, and other reviews share the cache
+                out[i] = FileResult([replace(f) for f in hit.findings], hit.skipped, list(hit.errors))
     if executor is not None and misses:
         from bot import parallel
 
         computed = parallel.analyze_in_pool(executor, [sources[i][1] for i in misses], rules, config)
         if computed is not None:
             rules_hash = config.rules_hash() if cache is not None else ""
-            for i, result in zip(misses, computed):
+            for i, result in zip(misses, computed, strict=True):
                 out[i] = result
                 if cache is not None:
                     change, source = sources[i]

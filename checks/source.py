@@ -9,6 +9,7 @@ from typing import Any
 
 from checks.lang import dockerfile as _dockerfile
 from checks.lang import yamlast as _yaml
+from checks.lang.text import split_lines
 
 
 class ParseError(Exception):
@@ -95,8 +96,10 @@ class SourceFile:
 
     def __init__(self, path: str, text: str):
         self.path = path
-        self.text = text
-        self.kinds = file_kinds(path, text)
+        # A UTF-8 byte order mark is not content: left in, `ast` rejects the file and the first
+        # Dockerfile instruction or `apiVersion:` line is not recognised.
+        self.text = text[1:] if text.startswith("\ufeff") else text
+        self.kinds = file_kinds(path, self.text)
         self.is_test = is_test_path(path)
         self.name = posixpath.basename(path)
 
@@ -122,7 +125,7 @@ class SourceFile:
 
     @cached_property
     def lines(self) -> list[str]:
-        return self.text.splitlines()
+        return split_lines(self.text)
 
     def line(self, number: int) -> str:
         """The text of 1-based line `number` ('' when out of range)."""
@@ -157,6 +160,8 @@ class SourceFile:
             line = getattr(exc, "lineno", None)
             where = f" at line {line}" if line else ""
             raise ParseError(f"Python syntax error{where}: {getattr(exc, 'msg', exc)}") from None
+        except (RecursionError, MemoryError):  # CPython's parser gives up on very deep expressions
+            raise ParseError("Python code nested too deeply to parse") from None
 
     @cached_property
     def go(self) -> Any:

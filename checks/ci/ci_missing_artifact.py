@@ -137,7 +137,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     for doc in f.yaml_docs:
         if "gitlab-ci" in f.kinds:
             jobs = dict(gitlab_jobs(doc))
-            for name, job in jobs.items():
+            for job in jobs.values():
                 commands = _job_commands(doc, jobs, job)
                 if commands is None or not commands.strip() or _is_opaque(commands):
                     continue

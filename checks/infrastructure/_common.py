@@ -35,7 +35,7 @@ def is_secret_name(name: str) -> bool:
     if any(w in _SECRET_WORDS for w in ws):
         return True
     ws = ["KEY" if w == "KEYS" else w for w in ws]
-    pairs = set(zip(ws, ws[1:]))
+    pairs = set(zip(ws, ws[1:], strict=False))
     return any(p in pairs for p in _SECRET_PAIRS)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from checks.lang.text import split_lines
+
 _DIRECTIVE = re.compile(r"^#\s*escape\s*=\s*(\S)", re.I)
 _HEREDOC = re.compile(r"<<-?\s*[\"']?([A-Za-z_][A-Za-z0-9_]*)[\"']?")
 
@@ -37,7 +39,7 @@ class Instruction:
 
 
 def parse(text: str) -> list[Instruction]:
-    lines = text.splitlines()
+    lines = split_lines(text)
     escape = "\\"
     for raw in lines[:5]:
         m = _DIRECTIVE.match(raw.strip())

@@ -97,7 +97,12 @@ _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: 
 
 def load_all(text: str) -> list[Any]:
     """Every document in the stream (empty documents dropped)."""
-    return [doc for doc in yaml.load_all(text, Loader=_LineLoader) if doc is not None]
+    try:
+        return [doc for doc in yaml.load_all(text, Loader=_LineLoader) if doc is not None]
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:  # `!!int abc`, `!!map x`
+        raise YAMLError(f"a value does not fit its tag ({type(exc).__name__}: {exc})") from None
+    except RecursionError:
+        raise YAMLError("nested too deeply") from None
 
 
 def line_of(container: Any, key: Any, default: int = 1) -> int:

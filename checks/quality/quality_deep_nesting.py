@@ -148,7 +148,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                                              f"deep in `{fn.name}` (limit {limit})")
     elif "go" in f.kinds:
         seen = set()
-        for name, node, body in go_functions(f.go):
+        for name, _node, body in go_functions(f.go):
             found = _go_deepest(body, 0, limit)
             if found and found[1].start_byte not in seen:
                 seen.add(found[1].start_byte)

@@ -100,10 +100,11 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     here = posixpath.dirname(f.path)
     wanted = {name for _k, name, _l, _s in mine}
     others: dict[tuple[str, str], list[tuple[str, object]]] = {}
+    mentions = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(wanted)) + r")\b")
     for other in ctx.repo.files("go"):
         if other.path == f.path or posixpath.dirname(other.path) == here or not _eligible(other):
             continue
-        if not any(re.search(rf"\b{re.escape(n)}\b", other.text) for n in wanted):
+        if not mentions.search(other.text):
             continue
         try:
             defs = _definitions(other)

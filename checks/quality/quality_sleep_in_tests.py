@@ -8,10 +8,12 @@ from collections.abc import Iterator
 from bot.models import Hit
 from checks.lang import golang
 from checks.lang.python import call_name, const_value
+from checks.lang.text import split_lines
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
 
 _PY_SLEEPS = {"time.sleep", "asyncio.sleep", "trio.sleep", "anyio.sleep", "gevent.sleep", "eventlet.sleep"}
+_JS_LINE_COMMENT = re.compile(r"(^|\s)//.*$")
 _JS_SLEEP = re.compile(
     r"new\s+Promise\s*\(\s*(?:\(\s*\w*\s*\)|\w+)\s*=>\s*setTimeout\s*\("
     r"|\bawait\s+(?:sleep|delay|wait|timeout)\s*\(\s*\d"
@@ -49,8 +51,8 @@ def _go_sleeps(f: SourceFile) -> list[int]:
 def _js_sleeps(f: SourceFile) -> list[int]:
     text = re.sub(r"/\*.*?\*/", lambda m: re.sub(r"[^\n]", " ", m.group(0)), f.text, flags=re.S)
     lines = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        code = re.sub(r"(^|\s)//.*$", "", line)
+    for number, line in enumerate(split_lines(text), start=1):
+        code = _JS_LINE_COMMENT.sub("", line)
         if _JS_SLEEP.search(code):
             lines.append(number)
     return lines

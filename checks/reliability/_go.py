@@ -62,6 +62,16 @@ def enclosing(node: Node, types: tuple[str, ...]) -> Node | None:
     return None
 
 
+def in_loop(node: Node, outer: Node) -> bool:
+    """True when a `for` statement lies between `node` and `outer`, inside the same function."""
+    for a in g.ancestors(node):
+        if a is outer or a.type in FUNC_TYPES:
+            return False
+        if a.type in LOOP_TYPES:
+            return True
+    return False
+
+
 def enclosing_func(node: Node) -> Node | None:
     return enclosing(node, FUNC_TYPES)
 

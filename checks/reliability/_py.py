@@ -347,7 +347,7 @@ _RUNTIME_WORDS = {
     "counts", "metrics", "attempts", "hits", "uploads", "orders", "queue", "inbox", "rooms", "sockets",
     "websockets", "carts", "audit", "traces", "errors", "failures", "calls", "usage", "ips", "visits",
     "todos", "notes", "posts", "comments", "accounts", "profiles", "logins", "otps", "otp", "codes",
-    "contexts", "memory", "memories", "transcripts", "downloads", "subscriptions", "devices", "carts",
+    "contexts", "memory", "memories", "transcripts", "downloads", "subscriptions", "devices",
 }
 
 

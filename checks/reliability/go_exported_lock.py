@@ -165,7 +165,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                             and _lock_calls(_go.body(m), r, mutexes, embedded)]
         # 1. exported Lock()/Unlock() methods next to methods that lock internally
         if internal_lockers:
-            for m, r, here in ms:
+            for m, _r, here in ms:
                 if here and g.func_name(m) in ("Lock", "RLock", "Unlock", "RUnlock"):
                     yield Hit(g.line(m), message=f"`{typ}` exports `{g.func_name(m)}()` while its method "
                                                  f"`{g.func_name(internal_lockers[0][0])}` locks it internally; "

@@ -42,7 +42,7 @@ def _make_capacity(fn: g.Node, chan: str, imps: dict[str, str]) -> tuple[g.Node,
             continue
         lefts = left.named_children if left.type == "expression_list" else [left]
         rights = right.named_children if right.type == "expression_list" else [right]
-        for lv, rv in zip(lefts, rights):
+        for lv, rv in zip(lefts, rights, strict=False):
             if g.text(lv) != chan or rv.type != "call_expression" or g.call_name(rv) != "make":
                 continue
             args = g.call_args(rv)
@@ -142,15 +142,6 @@ def _receives(body: g.Node, chan: str) -> bool:
     return False
 
 
-def _loop_between(node: g.Node, outer: g.Node) -> bool:
-    for a in g.ancestors(node):
-        if a is outer or a.type in _go.FUNC_TYPES:
-            return False
-        if a.type == "for_statement":
-            return True
-    return False
-
-
 @rule(
     "go.goroutine-leak",
     severity="HIGH",
@@ -204,7 +195,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                     if made is not None:
                         outer = fn
                         break
-            looped = any(_loop_between(s, lit_body) for s in nodes)
+            looped = any(_go.in_loop(s, lit_body) for s in nodes)
             if made is not None:
                 decl, cap = made
                 if cap is not None:

@@ -24,7 +24,7 @@ def _scanner_vars(fn_body: g.Node, imps: dict[str, str]) -> list[tuple[str, g.No
             continue
         lefts = left.named_children if left.type == "expression_list" else [left]
         rights = right.named_children if right.type == "expression_list" else [right]
-        for lv, rv in zip(lefts, rights):
+        for lv, rv in zip(lefts, rights, strict=False):
             if rv.type == "call_expression" and _go.call_qual(rv, imps) == "bufio.NewScanner":
                 args = g.call_args(rv)
                 out.append((g.text(lv), rv, args[0] if args else rv))
@@ -40,15 +40,6 @@ def _method_calls(scope: g.Node, var: str, method: str) -> list[g.Node]:
                 g.text(fn.child_by_field_name("operand")) == var:
             out.append(c)
     return out
-
-
-def _in_loop(node: g.Node, scope: g.Node) -> bool:
-    for a in g.ancestors(node):
-        if a is scope or a.type in _go.FUNC_TYPES:
-            return False
-        if a.type == "for_statement":
-            return True
-    return False
 
 
 @rule(
@@ -86,7 +77,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         for var, new_call, arg in _scanner_vars(fn_body, imps):
             # Scanner stored in a field or returned: someone else reads it; only judge local loops.
             scans = [c for c in _method_calls(fn_body, var, "Scan") if c.start_byte > new_call.start_byte]
-            loops = [c for c in scans if _in_loop(c, fn_body) or
+            loops = [c for c in scans if _go.in_loop(c, fn_body) or
                      (c.parent is not None and c.parent.type == "for_statement")]
             if loops and not _method_calls(fn_body, var, "Err"):
                 ln = g.line(loops[0])

@@ -26,7 +26,7 @@ _NOT_SECRET_PARTS = {
     "store", "source", "kind", "version", "interval", "cache", "validators", "validator", "scope",
     "scopes", "audience", "issuer", "algorithm", "alg", "location", "mount", "volume", "key_ref",
     "keyref", "template", "class", "factory", "generator", "manager", "reset", "strategy", "tokens",
-    "secrets", "usage", "input", "store", "view", "form", "selector", "attr", "attribute", "column",
+    "secrets", "usage", "input", "view", "form", "selector", "attr", "attribute", "column",
     "index", "lookup", "method", "parser", "handler", "callback", "cookie", "query", "route",
     "bucket", "arn", "keyring", "vault", "rotation", "hint", "mask", "masked", "encoder", "status",
     "csrf", "csrftoken", "xsrf", "authenticity", "annotation", "annotations", "next", "page",
@@ -47,7 +47,7 @@ def is_secret_name(name: str) -> bool:
         return False
     if any(p in _SECRET_PARTS for p in parts):
         return True
-    if any(pair in _SECRET_PAIRS for pair in zip(parts, parts[1:])):
+    if any(pair in _SECRET_PAIRS for pair in zip(parts, parts[1:], strict=False)):
         return True
     return any(p.endswith(_SECRET_SUFFIXES) and len(p) > 6 for p in parts)
 

@@ -159,7 +159,7 @@ def is_true(node: ast.AST | None) -> bool:
 
 def dict_get(node: ast.AST | None, key: str) -> ast.expr | None:
     if isinstance(node, ast.Dict):
-        for k, v in zip(node.keys, node.values):
+        for k, v in zip(node.keys, node.values, strict=True):
             if const_str(k) == key:
                 return v
     if isinstance(node, ast.Call) and (dotted(node.func) or "") == "dict":
@@ -341,11 +341,11 @@ _CONDITIONAL_WILDCARD = re.compile(r"(?i)all|wildcard|any|public|\"\*\"|'\*'")
 
 def py_under_wildcard_condition(node: ast.AST, parent_of: dict[ast.AST, ast.AST]) -> bool:
     """Inside `if allow_all_origins:`-style branches (a library applying a configured wildcard)."""
-    cur, child = parent_of.get(node), node
+    cur = parent_of.get(node)
     while cur is not None and not isinstance(cur, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         if isinstance(cur, ast.If) and _CONDITIONAL_WILDCARD.search(ast.unparse(cur.test)):
             return True
-        child, cur = cur, parent_of.get(cur)
+        cur = parent_of.get(cur)
     return False
 
 

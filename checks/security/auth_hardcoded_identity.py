@@ -172,7 +172,7 @@ def _literal_identity_obj(value: ast.expr) -> bool:
                 return True
         return False
     if isinstance(value, ast.Dict):
-        keys = {_web.const_str(k): v for k, v in zip(value.keys, value.values) if k is not None}
+        keys = {_web.const_str(k): v for k, v in zip(value.keys, value.values, strict=True) if k is not None}
         for k in ("sub", "user_id", "userId", "tenant_id", "uid"):
             v = keys.get(k)
             if isinstance(v, ast.Constant) and _literal_id(v.value):
@@ -234,7 +234,7 @@ def _golang(f: SourceFile) -> Iterator[Hit]:
         values = [c for c in value_node.named_children] if value_node is not None else []
         if len(values) != len(names) or not names:
             continue
-        for name, vnode in zip(names, values):
+        for name, vnode in zip(names, values, strict=True):
             val = _go_literal(vnode)
             if val is None:
                 continue

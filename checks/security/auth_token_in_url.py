@@ -130,9 +130,9 @@ def _fastapi_params(fn: ast.FunctionDef | ast.AsyncFunctionDef, imports: dict[st
     a = fn.args
     positional = [*a.posonlyargs, *a.args]
     defaults: dict[str, ast.expr | None] = {p.arg: None for p in [*positional, *a.kwonlyargs]}
-    for p, d in zip(positional[len(positional) - len(a.defaults):], a.defaults):
+    for p, d in zip(positional[len(positional) - len(a.defaults):], a.defaults, strict=True):
         defaults[p.arg] = d
-    for p, d in zip(a.kwonlyargs, a.kw_defaults):
+    for p, d in zip(a.kwonlyargs, a.kw_defaults, strict=True):
         defaults[p.arg] = d
     for p in [*positional, *a.kwonlyargs]:
         if not _is_token(p.arg):

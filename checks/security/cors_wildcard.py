@@ -110,7 +110,7 @@ def _python(f: SourceFile) -> Iterator[Hit]:
                     yield Hit(node.lineno, message="The response sets `Access-Control-Allow-Origin: *`",
                               severity=_public(f, node.lineno, False))
         elif isinstance(node, ast.Dict):
-            for k, v in zip(node.keys, node.values):
+            for k, v in zip(node.keys, node.values, strict=True):
                 if (_web.const_str(k) or "").lower() == _ACAO and _web.const_str(v) == "*":
                     yield Hit(k.lineno, message="The response sets `Access-Control-Allow-Origin: *`",
                               severity=_public(f, k.lineno, False))
@@ -150,7 +150,7 @@ def _py_call(f: SourceFile, call: ast.Call, imports: dict[str, str], assigns: di
         if resources is not None:
             res = _web.resolve_py(resources, assigns)
             if isinstance(res, ast.Dict):
-                for k, v in zip(res.keys, res.values):
+                for k, v in zip(res.keys, res.values, strict=True):
                     o = _web.dict_get(v, "origins")
                     if o is None and isinstance(v, ast.Dict) and not flask_cfg:
                         yield Hit(call.lineno, message="A Flask-CORS resource has no `origins`, so it "

@@ -98,7 +98,7 @@ def _python(f: SourceFile) -> Iterator[Hit]:
             if hits and not _conditional_on_config(node, parent):
                 yield from hits
         elif isinstance(node, ast.Dict):
-            for key, value in zip(node.keys, node.values):
+            for key, value in zip(node.keys, node.values, strict=True):
                 if isinstance(key, ast.Constant) and key.value == "cert_reqs" and _cert_none(value, imports) and \
                         not _conditional_on_config(node, parent):
                     yield Hit(value.lineno, message="`\"cert_reqs\": ssl.CERT_NONE` accepts any certificate")
@@ -177,7 +177,7 @@ def _go(f: SourceFile) -> Iterator[Hit]:
             if left is None or right is None:
                 continue
             lefts, rights = left.named_children, right.named_children
-            for lhs, rhs in zip(lefts, rights):
+            for lhs, rhs in zip(lefts, rights, strict=False):
                 if go.text(lhs).endswith(".InsecureSkipVerify") and go.text(rhs).strip() == "true" and \
                         (tls_name or "tls" in go.text(lhs).lower()):
                     yield Hit(go.line(node), message=f"`{go.text(lhs)} = true` disables TLS certificate "

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from bot.models import Hit
+from checks.lang.text import split_lines
 from checks.lang.yamlast import YMap
 from checks.registry import Context, Example, rule
 from checks.source import ParseError, SourceFile
@@ -17,6 +18,8 @@ _TLS = re.compile(r"^\s*(listen\s+[^;]*\b(ssl|quic)\b|ssl_certificate\s|ssl\s+on
 _ADD_HEADER = re.compile(r"^\s*add_header\s", re.I)
 _INCLUDE = re.compile(r"^\s*include\s+([^;]+);", re.I)
 _HSTS_OFF = re.compile(r"""^\s*["']?[\w.-]*ingress\.kubernetes\.io/hsts["']?\s*:\s*["']?false["']?\s*(#.*)?$""", re.I)
+_SERVER_OPEN = re.compile(r"^\s*server\s*\{")
+_SERVER_ALONE = re.compile(r"^\s*server\s*$")
 _HSTS_INCLUDE = re.compile(r"(?i)(ssl|tls|hsts|security|secure|headers?)[^/]*$")
 
 
@@ -89,10 +92,10 @@ def _blocks(text: str) -> tuple[list[_Block], list[tuple[int, str]]]:
     current: _Block | None = None
     server_depth = 0
     pending_server = False
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(split_lines(text), start=1):
         line = _strip_comment(raw)
-        opening = bool(re.match(r"^\s*server\s*\{", line)) or (pending_server and line.strip().startswith("{"))
-        pending_server = bool(re.match(r"^\s*server\s*$", line))
+        opening = bool(_SERVER_OPEN.match(line)) or (pending_server and line.strip().startswith("{"))
+        pending_server = bool(_SERVER_ALONE.match(line))
         if current is None and opening:
             current = _Block(start=number, end=number)
             server_depth = depth

@@ -79,7 +79,7 @@ def _python(f: SourceFile) -> Iterator[Hit]:
                 if isinstance(t, ast.Attribute) and t.attr == "autoescape" and _web.is_false(node.value):
                     yield Hit(node.lineno, message=f"`{dotted(t) or 'autoescape'} = False` turns off HTML escaping")
         elif isinstance(node, ast.Dict):
-            for k, v in zip(node.keys, node.values):
+            for k, v in zip(node.keys, node.values, strict=True):
                 # Django TEMPLATES OPTIONS / Flask jinja_options {"autoescape": False}
                 if _web.const_str(k) == "autoescape" and _web.is_false(v):
                     yield Hit(k.lineno, message="`\"autoescape\": False` turns off HTML escaping in templates")

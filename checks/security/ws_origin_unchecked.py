@@ -156,7 +156,7 @@ def _python(f: SourceFile) -> Iterator[Hit]:
                 yield Hit(call.lineno, message="`cors_allowed_origins=\"*\"` lets any website open a Socket.IO "
                                                "connection")
         elif name.endswith("ProtocolTypeRouter") and call.args and isinstance(call.args[0], ast.Dict):
-            for k, v in zip(call.args[0].keys, call.args[0].values):
+            for k, v in zip(call.args[0].keys, call.args[0].values, strict=True):
                 if _web.const_str(k) != "websocket" or not isinstance(v, ast.Call):
                     continue
                 wrapped = {call_name(c, imports).rsplit(".", 1)[-1]

@@ -48,6 +48,10 @@ def test_full_config() -> None:
         ("max_inline_comments: -1\n", 1, "whole number"),
         ("fail_on: [high\n", 2, "not valid YAML"),
         ("- a\n- b\n", 1, "top level must be a mapping"),
+        ("? [a, b]\n: 1\n", 1, "expected a name here"),
+        ("rules:\n  ? {docker.root-user: 1}\n  : off\n", 2, "expected a name here"),
+        ("fail_on: !!int high\n", 1, "cannot read this value"),
+        ("rules:\n  docker.root-user:\n    enabled: !!bool maybe\n", 3, "cannot read this value"),
     ],
 )
 def test_errors_name_the_line(text: str, line: int, needle: str) -> None:

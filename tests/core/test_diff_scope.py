@@ -164,3 +164,17 @@ def test_removing_a_security_setting_reports_the_container_it_left_incomplete(tm
     review = asyncio.run(review_job(forge, forge.job(), Config(), rules))
     assert [(f.rule, f.line) for f in review.findings] == [("k8s.security-context", 9)]
     assert "allowPrivilegeEscalation" in review.findings[0].message
+
+
+def test_form_feeds_and_line_separators_in_code_keep_diff_and_finding_lines() -> None:
+    from bot.diff import parse_diff
+    from bot.review import review
+
+    # \x0c (a page break in old Python/C sources) and U+2028 are not line ends for git or parsers
+    text = "a = 1\n\x0c\nb = 'x\u2028y'\nc = 'FLAG'\n"
+    diff = ("--- a/app.py\n+++ b/app.py\n@@ -1,2 +1,4 @@\n a = 1\n \x0c\n"
+            "+b = 'x\u2028y'\n+c = 'FLAG'\n")
+    [change] = parse_diff(diff)
+    assert change.added == {3, 4}
+    r = review([change], {"app.py": text}, Config(), rules=RULES)
+    assert [(f.line, f.snippet) for f in r.findings] == [(4, "c = 'FLAG'")]

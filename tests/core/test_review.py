@@ -119,3 +119,18 @@ def test_state_marker_is_compact_and_tolerates_garbage() -> None:
     assert decode_state("<!-- readiness:state v1 !!!notbase64 -->") is None
     assert decode_state("<!-- readiness:state v9 AAAA -->") is None
     assert decode_state(None) is None
+
+
+def test_a_utf8_byte_order_mark_is_not_content() -> None:
+    r = run({"bom.py": "\ufeffx = 'FLAG'\n"})
+    assert r.skipped == []  # ast rejects U+FEFF: the file used to be skipped as a syntax error
+    assert [(f.line, f.snippet) for f in r.findings] == [(1, "x = 'FLAG'")]
+
+
+def test_reviews_sharing_the_findings_cache_do_not_renumber_each_other() -> None:
+    cache: dict = {}
+    first = run({"b.txt": "FLAG\n"}, cache=cache)
+    assert [f.number for f in first.findings] == ["H1"]
+    second = run({"a.txt": "FLAG\n", "b.txt": "FLAG\n"}, cache=cache)  # b.txt comes from the cache
+    assert [(f.path, f.number) for f in second.findings] == [("a.txt", "H1"), ("b.txt", "H2")]
+    assert [f.number for f in first.findings] == ["H1"]  # still what was published
