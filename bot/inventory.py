@@ -24,13 +24,26 @@ SIGNALS: dict[str, re.Pattern[str]] = {
 }
 
 
-def inventory(files: Iterable[SourceFile]) -> dict[str, list[str]]:
-    """Signal name -> paths (at most 3) of reviewed files that show it; absent signals are omitted."""
-    found: dict[str, list[str]] = {}
-    for f in files:
+class Inventory:
+    """Collects signals file by file, so a review need not keep every file's text to the end."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, list[str]] = {}
+
+    def add(self, f: SourceFile) -> None:
         for name, pattern in SIGNALS.items():
-            if name in found and len(found[name]) >= 3:
+            if name in self.found and len(self.found[name]) >= 3:
                 continue
             if pattern.search(f.text):
-                found.setdefault(name, []).append(f.path)
-    return {name: found[name] for name in SIGNALS if name in found}
+                self.found.setdefault(name, []).append(f.path)
+
+    def result(self) -> dict[str, list[str]]:
+        """Signal name -> paths (at most 3) of reviewed files that show it; absent signals omitted."""
+        return {name: self.found[name] for name in SIGNALS if name in self.found}
+
+
+def inventory(files: Iterable[SourceFile]) -> dict[str, list[str]]:
+    acc = Inventory()
+    for f in files:
+        acc.add(f)
+    return acc.result()

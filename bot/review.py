@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from bot.config import Config
 from bot.engine import FileResult, analyze_file
-from bot.inventory import inventory
+from bot.inventory import Inventory
 from bot.models import (
     AREAS,
     AreaSummary,
@@ -21,7 +21,7 @@ from bot.models import (
     VerificationRow,
 )
 from checks.registry import RepoView, Rule
-from checks.source import SourceFile
+from checks.source import SourceFile, file_kinds
 
 FindingsCache = MutableMapping[tuple[str, str], FileResult]
 
@@ -53,36 +53,54 @@ def review(
     scope = scope or config.scope
     local_rules = {k: r for k, r in rules.items() if not r.repo_kinds}
     repo_rules = {k: r for k, r in rules.items() if r.repo_kinds}
+    # Kinds cross-file rules read: those files stay loaded (and parsed) for the whole review; every
+    # other file is loaded, analysed and dropped in turn, so memory is bounded by one file.
+    keep_kinds = frozenset().union(*(r.repo_kinds for r in repo_rules.values()
+                                     if config.settings(r.id).enabled))
+    keep_by_path = keep_kinds | ({"yaml"} if "k8s" in keep_kinds else set())  # k8s needs the text
+    candidates = [c for c in changes
+                  if c.status != "deleted" and not config.is_excluded(c.path) and not c.binary]
 
-    sources: list[tuple[ChangedFile, SourceFile]] = []
-    skipped: list[Skipped] = []
-    for change in changes:
-        if change.status == "deleted" or config.is_excluded(change.path):
-            continue
-        if change.binary:
-            skipped.append(Skipped(change.path, "binary file"))
-            continue
+    def load(change: ChangedFile) -> SourceFile | None:
         text = texts.get(change.path)
-        if text is None:
-            skipped.append(Skipped(change.path, "binary or unreadable file"))
-            continue
-        sources.append((change, SourceFile(change.path, text)))
+        return None if text is None else SourceFile(change.path, text)
+
+    # With a pool every file is needed up front (chunks go out together); otherwise only the ones
+    # cross-file rules read.
+    eager = executor is not None
+    loaded: dict[str, SourceFile | None] = {
+        c.path: load(c) for c in candidates if eager or (keep_by_path and file_kinds(c.path) & keep_by_path)}
 
     repo = None
     if repo_rules:
         files = {p: SourceFile(p, t) for p, t in (repo_texts or {}).items() if not config.is_excluded(p)}
-        files.update({s.path: s for _, s in sources})
-        repo = RepoView(files, changed=[s.path for _, s in sources])
+        files.update({p: s for p, s in loaded.items() if s is not None and s.kinds & keep_kinds})
+        repo = RepoView(files, changed=[c.path for c in candidates])
 
-    # Parses of files no cross-file rule reads are dropped once the file is analysed (memory stays
-    # bounded by one file, not the whole review); files cross-file rules read keep theirs.
-    keep_kinds = frozenset().union(*(r.repo_kinds for r in repo_rules.values()
-                                     if config.settings(r.id).enabled))
-    local_results = _local_results(sources, local_rules, config, cache, executor)
+    precomputed: dict[str, FileResult] = {}
+    if eager:
+        pairs = [(c, loaded[c.path]) for c in candidates if loaded.get(c.path) is not None]
+        for (change, _), result in zip(pairs, _local_results(pairs, local_rules, config, cache, executor),
+                                       strict=True):
+            if result is not None:
+                precomputed[change.path] = result
     rules_hash = config.rules_hash() if cache is not None else ""
+
     findings: list[Finding] = []
+    skipped: list[Skipped] = [Skipped(c.path, "binary file") for c in changes
+                              if c.binary and c.status != "deleted" and not config.is_excluded(c.path)]
     errors = []
-    for (change, source), result in zip(sources, local_results, strict=True):
+    inv = Inventory()
+    reviewed = 0
+    for change in candidates:
+        source = loaded.pop(change.path) if change.path in loaded else load(change)
+        if source is None:
+            skipped.append(Skipped(change.path, "binary or unreadable file"))
+            continue
+        reviewed += 1
+        result = precomputed.get(change.path)
+        if result is None and cache is not None:
+            result = _cache_hit(cache, _cache_key(source, change, rules_hash))
         if result is None:
             result = analyze_file(source, local_rules, config)
             if cache is not None:
@@ -91,6 +109,7 @@ def review(
             extra = analyze_file(source, repo_rules, config, repo)
             result = FileResult(result.findings + extra.findings, result.skipped or extra.skipped,
                                 result.errors + extra.errors)
+        inv.add(source)
         if not (source.kinds & keep_kinds):
             source.release()
         if result.skipped:
@@ -106,14 +125,22 @@ def review(
         skipped=skipped,
         errors=errors,
         fail_on=config.fail_on,
-        files_reviewed=len(sources),
+        files_reviewed=reviewed,
         max_inline_comments=config.max_inline_comments,
-        inventory=inventory(s for _, s in sources),
+        inventory=inv.result(),
     )
     out.areas = area_summary(findings)
     if previous is not None:
         out.verification = verify(previous, findings)
     return out
+
+
+def _cache_hit(cache: FindingsCache, key: tuple[str, str]) -> FileResult | None:
+    hit = cache.get(key)
+    if hit is None:
+        return None
+    # copies: number_findings() sets `number` on them, and other reviews share the cache
+    return FileResult([replace(f) for f in hit.findings], hit.skipped, list(hit.errors))
 
 
 def _cache_key(source: SourceFile, change: ChangedFile, rules_hash: str) -> tuple[str, str]:
@@ -132,11 +159,11 @@ def _local_results(sources: Sequence[tuple[ChangedFile, SourceFile]], rules: Map
         rules_hash = config.rules_hash()
         misses = []
         for i, (change, source) in enumerate(sources):
-            hit = cache.get(_cache_key(source, change, rules_hash))
+            hit = _cache_hit(cache, _cache_key(source, change, rules_hash))
             if hit is None:
                 misses.append(i)
-            else:  # copies: number_findings() sets `number` on them, and other reviews share the cache
-                out[i] = FileResult([replace(f) for f in hit.findings], hit.skipped, list(hit.errors))
+            else:
+                out[i] = hit
     if executor is not None and misses:
         from bot import parallel
 

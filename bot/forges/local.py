@@ -51,14 +51,36 @@ def default_base(repo: Path) -> str:
     raise GitError("could not find a base branch (tried origin/HEAD, main, master); pass --base REF")
 
 
+def read_file(root: Path, path: str) -> str | None:
+    try:
+        return decode_text((root / path).read_bytes())
+    except OSError:
+        return None
+
+
 def read_worktree(root: Path, paths: Sequence[str]) -> dict[str, str | None]:
-    out: dict[str, str | None] = {}
-    for p in paths:
-        try:
-            out[p] = decode_text((root / p).read_bytes())
-        except OSError:
-            out[p] = None
-    return out
+    return {p: read_file(root, p) for p in paths}
+
+
+class WorktreeTexts(Mapping[str, "str | None"]):
+    """Texts of work-tree files, read when asked for and not kept: a scan of a big tree holds one
+    file at a time instead of all of them."""
+
+    def __init__(self, root: Path, paths: Sequence[str]):
+        self.root = root
+        self.paths = list(dict.fromkeys(paths))
+        self._known = set(self.paths)
+
+    def __getitem__(self, path: str) -> str | None:
+        if path not in self._known:
+            raise KeyError(path)
+        return read_file(self.root, path)
+
+    def __iter__(self):
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
 
 
 def cat_files(repo: Path, ref: str, paths: Sequence[str]) -> dict[str, str | None]:
@@ -139,7 +161,7 @@ class LocalGitForge(_NoPublish):
 
     async def read_many(self, paths: Sequence[str], ref: str) -> Mapping[str, str | None]:
         if ref == WORKTREE:
-            return await asyncio.to_thread(read_worktree, self.repo, paths)
+            return WorktreeTexts(self.repo, paths)
         return await asyncio.to_thread(cat_files, self.repo, ref, paths)
 
     async def list_files(self, ref: str) -> list[str]:
@@ -178,7 +200,7 @@ class DirectoryForge(_NoPublish):
         return [ChangedFile(path=p, status="added", whole_file=True) for p in paths]
 
     async def read_many(self, paths: Sequence[str], ref: str) -> Mapping[str, str | None]:
-        return await asyncio.to_thread(read_worktree, self.root, paths)
+        return WorktreeTexts(self.root, paths)
 
     async def list_files(self, ref: str) -> list[str]:
         return await asyncio.to_thread(list_directory, self.root)
