@@ -16,7 +16,8 @@ bench/.venv-peers/<tool> (a tool that fails to install is reported and skipped).
 
 For each run: wall time, lines per second, peak RSS (largest process of the tool's process tree, from
 wait4), findings; then our ratios (speed: our lines/s over theirs; memory: our peak over theirs).
-readiness runs single-process (the CLI); semgrep uses its default job count (printed).
+readiness runs in one process (as the CLI does by default); `--jobs N` passes `--jobs N` to it.
+semgrep uses its default job count (printed).
 """
 from __future__ import annotations
 
@@ -225,6 +226,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tools", default=",".join(TOOLS))
     parser.add_argument("--skip-install", action="store_true", help="only use peers already installed")
+    parser.add_argument("--jobs", type=int, default=1, help="readiness --jobs N (default 1)")
     args = parser.parse_args()
     roots = build()
     infra = generate_infra()
@@ -241,8 +243,9 @@ def main() -> None:
         view = vs[VIEW_OF[tool]]
         files, lines = count(view)
         if VIEW_OF[tool] not in ours:
+            jobs = ["--jobs", str(args.jobs)] if args.jobs > 1 else []
             secs, rss, out, _ = measure([sys.executable, "-m", "bot", "scan", str(view), "--format", "json",
-                                         "--fail-on", "critical"], cwd=BENCH.parent)
+                                         "--fail-on", "critical", *jobs], cwd=BENCH.parent)
             ours[VIEW_OF[tool]] = (secs, rss, _findings("readiness", out))
         cmd, cwd, env = peer_command(tool, exe, view)
         secs, rss, out, code = measure(cmd, cwd=cwd, env=env)
