@@ -16,8 +16,37 @@ class DiffError(Exception):
     """The text is not a unified diff we can read."""
 
 
+_C_ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
+
+
+def _unquote(path: str) -> str:
+    """git's C-style quoting of unusual names (`"b/na\\303\\257ve.py"`, `"b/q\\"uote.py"`)."""
+    if len(path) < 2 or not (path[0] == path[-1] == '"'):
+        return path
+    body, out, i = path[1:-1], bytearray(), 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\" and i + 1 < len(body):
+            nxt = body[i + 1]
+            octal = body[i + 1:i + 4]
+            if len(octal) == 3 and all(c in "01234567" for c in octal):
+                out.append(int(octal, 8) & 0xFF)
+                i += 4
+                continue
+            if nxt in _C_ESCAPES:
+                out.append(_C_ESCAPES[nxt])
+                i += 2
+                continue
+        out.extend(ch.encode("utf-8"))
+        i += 1
+    return out.decode("utf-8", "replace")
+
+
 def _strip(path: str | None) -> str | None:
-    if path is None or path == "/dev/null":
+    if path is None:
+        return None
+    path = _unquote(path.rstrip("\t"))
+    if path == "/dev/null":
         return None
     return _PREFIX.sub("", path, count=1)
 
@@ -34,7 +63,7 @@ def parse_diff(text: str) -> list[ChangedFile]:
         target = _strip(pf.target_file)
         source = _strip(pf.source_file)
         if pf.is_removed_file or target is None:
-            files.append(ChangedFile(path=source or pf.path, status="deleted", binary=pf.is_binary_file))
+            files.append(ChangedFile(path=source or _unquote(pf.path), status="deleted", binary=pf.is_binary_file))
             continue
         if pf.is_added_file:
             status = "added"

@@ -142,6 +142,7 @@ class LocalGitForge(_NoPublish):
             self.head_sha = git(repo, "rev-parse", "--verify", f"{head}^{{commit}}").decode().strip()
         else:
             self.head_sha = WORKTREE
+            self.repo = _diff_root(repo, diff_text)
 
     def job(self) -> Job:
         return Job(forge="local", repo=str(self.repo), number=0, head_sha=self.head_sha,
@@ -182,6 +183,22 @@ class LocalGitForge(_NoPublish):
         root = self.repo if self.diff_text is not None else (repo_root(self.repo) or self.repo)
         path = root / CONFIG_FILE
         return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+def _diff_root(repo: Path, diff_text: str) -> Path:
+    """The directory a diff's paths are relative to: the work tree's root (what `git diff` prints,
+    even when run in a subdirectory), unless the paths only make sense from `repo` itself
+    (`git diff --relative`, or a plain directory)."""
+    root = repo_root(repo)
+    if root is None or root.resolve() == repo.resolve():
+        return repo
+    try:
+        paths = [cf.path for cf in parse_diff(diff_text) if cf.status != "deleted"]
+    except DiffError:
+        return root  # changes() reports the error
+    at_root = sum((root / p).is_file() for p in paths)
+    at_repo = sum((repo / p).is_file() for p in paths)
+    return repo if at_repo > at_root else root
 
 
 class DirectoryForge(_NoPublish):

@@ -73,7 +73,9 @@ def _descriptor(rule: Rule) -> dict:
                  "markdown": f"{rule.why}\n\n**Fix:** {rule.fix}"},
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": {
-            "tags": [rule.area, "security"] if rule.area in ("secrets", "security") else [rule.area],
+            # a set of distinct strings (the schema's uniqueItems): "security" once, for both areas
+            "tags": list(dict.fromkeys([rule.area, "security"] if rule.area in ("secrets", "security")
+                                       else [rule.area])),
             "security-severity": SECURITY_SEVERITY[rule.severity],
             "precision": "high",
         },

@@ -53,10 +53,27 @@ def job_steps(job: Any) -> list[YMap]:
 
 
 def gha_steps(doc: Any) -> Iterator[tuple[str, YMap, YMap]]:
-    """(job name, job, step) for every step of every job."""
+    """(job name, job, step) for every step of every job, and of a composite action's `runs:`."""
     for name, job in gha_jobs(doc):
         for step in job_steps(job):
             yield name, job, step
+    runs = composite_runs(doc)
+    if runs is not None:
+        for step in job_steps(runs):
+            yield "runs", runs, step
+
+
+def is_action_file(path: str) -> bool:
+    """`action.yml` / `action.yaml`: a GitHub Action's metadata (composite actions run steps too)."""
+    return path.rsplit("/", 1)[-1] in ("action.yml", "action.yaml")
+
+
+def composite_runs(doc: Any) -> YMap | None:
+    """The `runs:` mapping of a composite action (`runs: {using: composite, steps: [...]}`)."""
+    runs = doc.get("runs") if isinstance(doc, dict) else None
+    if isinstance(runs, dict) and str(runs.get("using", "")).lower() == "composite":
+        return runs
+    return None
 
 
 def action_name(uses: Any) -> str:

@@ -24,6 +24,11 @@ _THRESHOLDS: list[tuple[re.Pattern[str], bool]] = [
      True),
     (re.compile(r"\b(?:(?:MIN(?:IMUM)?|REQUIRED|TARGET)_?COV(?:ERAGE)?|COV(?:ERAGE)?_?(?:MIN(?:IMUM)?|THRESHOLD"
                 r"|FAIL_?UNDER|GATE|FLOOR|REQUIRED|TARGET|LIMIT))['\"]?\s*[:=]\s*" + _NUM, re.I), True),
+    # jest `--coverageThreshold='{"global":{"lines":20}}'`, `nyc check-coverage --lines 20`
+    (re.compile(r"""coverageThreshold\b[^\n]*?["']?(?:lines|statements|branches|functions)["']?\s*:\s*""" + _NUM),
+     False),
+    (re.compile(r"\bcheck-coverage\b[^\n|;&]*?--(?:lines|statements|branches|functions)(?:\s*=\s*|\s+)" + _NUM),
+     False),
     # shell / script comparisons: `if [ "$COVERAGE" -lt 20 ]`, `echo "$cov < 20" | bc`, `coverage < 20`
     (re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z0-9]+_)*cov(?:erage)?(?:_[A-Za-z0-9]+)*\}?['\"]?\s*\)?\s*(?:<|-lt\b|\blt\b)\s*"
                 + _NUM, re.I), True),

@@ -5,7 +5,7 @@ import re
 from collections.abc import Iterator
 
 from bot.models import Hit
-from checks.ci._ci import action_name, gha_steps, locate, value_line
+from checks.ci._ci import action_name, gha_steps, is_action_file, locate, value_line
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
 
@@ -59,7 +59,8 @@ def tainted_in(text: str) -> list[tuple[str, str]]:
         "workflow's token and secrets.",
     fix="Pass the value through an environment variable (`env: TITLE: ${{ github.event.pull_request.title }}`) "
         "and use `\"$TITLE\"` in the script; in github-script read `context.payload` instead.",
-    kinds={"gha"},
+    kinds={"gha", "yaml"},  # yaml: composite actions (`action.yml`) run steps too
+    prefilter=("${{",),
     example=Example(
         path=".github/workflows/triage.yml",
         bad="on: pull_request\njobs:\n  triage:\n    runs-on: ubuntu-latest\n    steps:\n"
@@ -70,6 +71,8 @@ def tainted_in(text: str) -> list[tuple[str, str]]:
     ),
 )
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
+    if "gha" not in f.kinds and not is_action_file(f.path):
+        return
     for doc in f.yaml_docs:
         for _job, _j, step in gha_steps(doc):
             targets = []

@@ -5,7 +5,7 @@ import re
 from collections.abc import Iterator
 
 from bot.models import Hit
-from checks.ci._ci import gha_jobs, job_steps, key_line
+from checks.ci._ci import composite_runs, gha_jobs, is_action_file, job_steps, key_line
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
 
@@ -44,7 +44,8 @@ def _problem(uses: str, pin_first_party: bool) -> str | None:
         "new code runs with your workflow's token and secrets (as in the tj-actions/changed-files incident).",
     fix="Pin third-party actions to a full 40-character commit SHA and keep the version in a comment "
         "(`uses: owner/action@<sha> # v1.2.3`); let Dependabot/Renovate update the pins.",
-    kinds={"gha"},
+    kinds={"gha", "yaml"},  # yaml: composite actions (`action.yml`) call actions too
+    prefilter=("uses",),
     options={"pin_first_party": False},
     example=Example(
         path=".github/workflows/ci.yml",
@@ -56,9 +57,13 @@ def _problem(uses: str, pin_first_party: bool) -> str | None:
     ),
 )
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
+    if "gha" not in f.kinds and not is_action_file(f.path):
+        return
     pin_first = bool(ctx.options.get("pin_first_party", False))
     for doc in f.yaml_docs:
-        for _name, job in gha_jobs(doc):
+        runs = composite_runs(doc)
+        groups = [job for _name, job in gha_jobs(doc)] + ([runs] if runs is not None else [])
+        for job in groups:
             holders = [job, *job_steps(job)]  # job-level `uses:` calls a reusable workflow
             for h in holders:
                 uses = h.get("uses")

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 from bot.models import Hit
 from checks.infrastructure import _k8s
+from checks.lang.yamlast import YMap
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
 
@@ -46,6 +47,21 @@ def _replicas(value: object) -> int | None:
     return None
 
 
+def _pod_labels(o: _k8s.K8sObject, spec: YMap) -> YMap:
+    """The pod template's labels; for a Deployment written without a template, its selector's."""
+    ps = _k8s.pod_spec(o)
+    if ps is not None and len(ps.labels):
+        return ps.labels
+    template = spec.get("template")
+    md = template.get("metadata") if isinstance(template, YMap) else None
+    labels = md.get("labels") if isinstance(md, YMap) else None
+    if isinstance(labels, YMap) and len(labels):
+        return labels
+    sel = spec.get("selector")
+    match = sel.get("matchLabels") if isinstance(sel, YMap) else None
+    return match if isinstance(match, YMap) else YMap()
+
+
 @rule(
     "k8s.no-pdb",
     severity="LOW",
@@ -67,22 +83,21 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
             continue
         spec = o.obj.get("spec")
         n = _replicas(spec.get("replicas")) if isinstance(spec, dict) else None
-        ps = _k8s.pod_spec(o)
-        if n is not None and n >= 2 and ps is not None:
-            deployments.append((o, spec, n, ps))
+        if n is not None and n >= 2:
+            deployments.append((o, spec, n, _pod_labels(o, spec)))
     if not deployments:
         return
     pdbs = []
     for other in _k8s.repo_k8s_files(f, ctx):
         pdbs.extend(p for p in _k8s.safe_objects(other) if p.kind == "PodDisruptionBudget")
-    for o, spec, n, ps in deployments:
+    for o, spec, n, labels in deployments:
         covered = False
         for p in pdbs:
             pspec = p.obj.get("spec")
             if not isinstance(pspec, dict) or not _k8s.same_namespace(p.namespace, o.namespace):
                 continue
             sel = pspec.get("selector")
-            if sel is not None and len(ps.labels) and _k8s.selector_matches(sel, ps.labels):
+            if sel is not None and len(labels) and _k8s.selector_matches(sel, labels):
                 covered = True
                 break
         if not covered:

@@ -100,6 +100,8 @@ def _go(f: SourceFile, deprecated: dict[str, str]) -> Iterator[Hit]:
         elif path == "golang.org/x/net/context":
             yield Hit(golang.line(spec), message="`golang.org/x/net/context` is deprecated; use the standard "
                                                  "library `context`")
+        elif (mod := _module_match(path, deprecated)) is not None:
+            yield Hit(golang.line(spec), message=f"`{path}` is deprecated; use {deprecated[mod]}")
     if not local or local in ("_", "."):
         return
     for sel in golang.walk(root, "selector_expression"):

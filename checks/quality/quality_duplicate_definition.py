@@ -21,6 +21,24 @@ _STDLIB_SENTINELS = {
 _ERR_CTORS = {"errors.New", "fmt.Errorf", "xerrors.New", "xerrors.Errorf", "errs.New", "pkgerrors.New"}
 
 
+def _is_error_ctor(name: str | None) -> bool:
+    """`errors.New`, `fmt.Errorf`... or a project's own error constructor (`newErr`, `apperrors.New`,
+    `status.Error`): a call whose name mentions an error."""
+    if not name:
+        return False
+    return name in _ERR_CTORS or "err" in name.lower()
+
+
+def _fields(fd) -> list[str]:
+    """`ID, Kind string` is two fields (`ID string`, `Kind string`); an embedded field is its type."""
+    t = fd.child_by_field_name("type")
+    names = fd.children_by_field_name("name")
+    if t is None or not names:
+        return [re.sub(r"\s+", " ", golang.text(fd).split("`")[0]).strip()]
+    typ = re.sub(r"\s+", " ", golang.text(t)).strip()
+    return [f"{golang.text(n)} {typ}" for n in names]
+
+
 def _definitions(f: SourceFile) -> list[tuple[str, str, int, object]]:
     """(kind, name, line, signature) for top-level structs/interfaces and sentinel error vars."""
     out = []
@@ -35,9 +53,7 @@ def _definitions(f: SourceFile) -> list[tuple[str, str, int, object]]:
                     continue
                 if t.type == "struct_type":
                     fields = frozenset(
-                        re.sub(r"\s+", " ", golang.text(fd).split("`")[0]).strip()
-                        for fd in golang.walk(t, "field_declaration")
-                    )
+                        field for fd in golang.walk(t, "field_declaration") for field in _fields(fd))
                     if len(fields) < 2:
                         continue
                     out.append(("struct", name, golang.line(spec), fields))
@@ -57,7 +73,7 @@ def _definitions(f: SourceFile) -> list[tuple[str, str, int, object]]:
                     if not re.match(r"^[Ee]rr[A-Z0-9]", nm) or i >= len(vals):
                         continue
                     v = vals[i]
-                    if v.type == "call_expression" and golang.call_name(v) in _ERR_CTORS:
+                    if v.type == "call_expression" and _is_error_ctor(golang.call_name(v)):
                         args = golang.call_args(v)
                         msg = golang.string_value(args[0]) if args else None
                         out.append(("error", nm, golang.line(n), msg))

@@ -113,6 +113,7 @@ def _check_class(cls: ast.ClassDef, imports: dict[str, str], module_cover: set[s
     covered = _covered_in(_meta_nodes(cls), _INDEX_CALLS) | _django_meta_fields(cls)
     covered |= {c.split(".", 1)[1] for c in module_cover if c.startswith(cls.name + ".")}
     covered |= {c for c in module_cover if "." not in c}
+    sqlmodel_table = any(kw.arg == "table" and _true(kw.value) for kw in cls.keywords)
     for stmt in cls.body:
         parts = _assign_parts(stmt)
         if parts is None:
@@ -135,6 +136,22 @@ def _check_class(cls: ast.ClassDef, imports: dict[str, str], module_cover: set[s
             continue
         q = qualname(call.func, imports) or ""
         field = q.rsplit(".", 1)[-1]
+        if sqlmodel_table and q.startswith("sqlmodel.") and field == "Field":
+            # SQLModel: `team_id: int | None = Field(default=None, foreign_key="team.id")`
+            if attr == "id" or attr in covered or any(kw.arg is None for kw in call.keywords) or \
+                    kwarg(call, "sa_column") is not None:
+                continue
+            index = kwarg(call, "index")
+            if index is not None and not (isinstance(index, ast.Constant) and index.value is None):
+                continue
+            if any(_true(kwarg(call, k)) for k in ("primary_key", "unique")):
+                continue
+            fk = kwarg(call, "foreign_key") is not None
+            if fk or _lookup_name(attr, opts):
+                reason = "is a foreign key" if fk else "is a lookup column"
+                yield Hit(stmt.lineno, end_line=call.end_lineno,
+                          message=f"Field `{attr}` on `{cls.name}` {reason} but has no index (`index=True`)")
+            continue
         if not (q.startswith("django.db.models.") or q.startswith("models.")):
             continue
         if field == "ForeignKey":
@@ -223,7 +240,7 @@ def _module_cover(tree: ast.Module) -> set[str]:
     ),
 )
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
-    if not re.search(r"\b(Column|mapped_column|models\.\w+Field|ForeignKey)\b|(?<=[a-z])Field\(", f.text):
+    if not re.search(r"\b(Column|mapped_column|models\.\w+Field|ForeignKey)\b|(?<=[a-z])Field\(|\bsqlmodel\b", f.text):
         return
     tree = f.python
     imports = f.python_imports

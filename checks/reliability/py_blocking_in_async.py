@@ -43,11 +43,31 @@ _SYNC_CLIENTS = {
     "redis.StrictRedis.from_url": "synchronous Redis client",
 }
 _CLIENT_HTTP_ONLY = {"requests session", "synchronous httpx client"}
+# Module-level synchronous DB handles (`conn = psycopg2.connect(DSN)`, `mongo = MongoClient()`) and
+# sync SQLAlchemy sessions injected into handlers (`db: Session = Depends(get_db)`): only their
+# query methods count (building a cursor or adding an object does no I/O).
+_DB_CONN = "synchronous database connection"
+_MONGO = "synchronous MongoDB client"
+_ORM = "synchronous SQLAlchemy session"
+_SYNC_DB = {q: _DB_CONN for q in ("psycopg2.connect", "psycopg.connect", "sqlite3.connect", "pymysql.connect",
+                                  "MySQLdb.connect", "mysql.connector.connect", "cx_Oracle.connect",
+                                  "pyodbc.connect")}
+_SYNC_DB.update({"pymongo.MongoClient": _MONGO, "pymongo.mongo_client.MongoClient": _MONGO})
+_ORM_SESSIONS = {"sqlalchemy.orm.Session", "sqlalchemy.orm.session.Session"}
+_KIND_METHODS = {
+    _DB_CONN: {"execute", "executemany", "executescript", "commit"},
+    _MONGO: {"find", "find_one", "insert_one", "insert_many", "update_one", "update_many", "delete_one",
+             "delete_many", "replace_one", "count_documents", "aggregate", "find_one_and_update",
+             "find_one_and_delete", "find_one_and_replace", "bulk_write", "distinct"},
+    _ORM: {"query", "execute", "commit", "scalars", "scalar", "get", "flush", "refresh"},
+}
 _PROC_WAIT = {"communicate", "wait"}
 _READ_ALL = {"read", "readlines"}
 _WRAPPERS = {"run_in_executor", "to_thread", "run_sync", "run_in_threadpool", "sync_to_async",
              "defer_to_thread", "run_blocking"}
 _OPEN = {"open", "io.open", "codecs.open"}
+_LOADERS = {"json.load", "pickle.load", "yaml.load", "yaml.safe_load", "yaml.full_load", "tomllib.load",
+            "toml.load"}
 _PATH = {"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"}
 
 
@@ -76,6 +96,15 @@ def _check_function(fn: ast.AsyncFunctionDef, imports: dict[str, str], module_cl
     clients = dict(module_clients)     # local name -> client kind
     procs: set[str] = set()           # names bound to subprocess.Popen(...)
     files: set[str] = set()           # names bound to open(...)
+    args = fn.args
+    for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
+        ann = arg.annotation
+        if isinstance(ann, ast.Subscript) and (qualname(ann.value, imports) or "").endswith("Annotated"):
+            ann = ann.slice.elts[0] if isinstance(ann.slice, ast.Tuple) and ann.slice.elts else ann.slice
+        if ann is not None and qualname(ann, imports) in _ORM_SESSIONS:
+            clients[arg.arg] = _ORM
+        elif arg.arg in clients:
+            clients.pop(arg.arg)
     for node in nodes:
         pairs: list[tuple[ast.AST, ast.AST]] = []
         if isinstance(node, ast.Assign):
@@ -91,6 +120,11 @@ def _check_function(fn: ast.AsyncFunctionDef, imports: dict[str, str], module_cl
             q = qualname(value.func, imports) or "" if isinstance(value, ast.Call) else ""
             if q in _SYNC_CLIENTS:
                 clients[target.id] = _SYNC_CLIENTS[q]
+                continue
+            if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and \
+                    value.func.attr == "cursor" and isinstance(value.func.value, ast.Name) and \
+                    clients.get(value.func.value.id) == _DB_CONN:
+                clients[target.id] = _DB_CONN  # cur = conn.cursor() on a module-level connection
                 continue
             clients.pop(target.id, None)
             if q == "subprocess.Popen":
@@ -116,6 +150,9 @@ def _blocking(call: ast.Call, imports: dict[str, str], clients: dict[str, str], 
     if q in _DIRECT:
         return _DIRECT[q]
     head, _, attr = q.rpartition(".")
+    if q in _LOADERS and call.args and (_open_call(call.args[0], imports) or
+                                        (isinstance(call.args[0], ast.Name) and call.args[0].id in files)):
+        return f"`{q}()` reads the whole file synchronously"
     if head in ("requests", "httpx") and attr in _HTTP_VERBS:
         return f"`{q}()` is a blocking HTTP call"
     if not isinstance(call.func, ast.Attribute):
@@ -135,6 +172,14 @@ def _blocking(call: ast.Call, imports: dict[str, str], clients: dict[str, str], 
             return f"`open(...).{method}()` reads the whole file synchronously"
         if inner in _PATH and method in ("read_text", "read_bytes"):
             return f"`Path(...).{method}()` reads the whole file synchronously"
+        return None
+    root = obj
+    while isinstance(root, ast.Attribute):
+        root = root.value  # mongo.db.users.find_one(...)
+    if isinstance(root, ast.Name) and clients.get(root.id) in _KIND_METHODS:
+        kind = clients[root.id]
+        if method in _KIND_METHODS[kind] and (root is obj or kind == _MONGO):
+            return f"`{ast.unparse(call.func)}()` is a blocking call on a {kind}"
         return None
     if isinstance(obj, ast.Name):
         kind = clients.get(obj.id)
@@ -156,10 +201,11 @@ def _module_clients(tree: ast.Module, imports: dict[str, str]) -> dict[str, str]
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [getattr(stmt, "target", None)]
         if isinstance(value, ast.Call):
             q = qualname(value.func, imports) or ""
-            if q in _SYNC_CLIENTS:
+            kind = _SYNC_CLIENTS.get(q) or _SYNC_DB.get(q)
+            if kind:
                 for t in targets:
                     if isinstance(t, ast.Name):
-                        out[t.id] = _SYNC_CLIENTS[q]
+                        out[t.id] = kind
     return out
 
 

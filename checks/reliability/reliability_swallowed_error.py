@@ -159,11 +159,15 @@ def _err_only_call(call: go.Node, imports: dict[str, str], sql: bool) -> str | N
     return None
 
 
-def _pair_call(call: go.Node, imports: dict[str, str]) -> str | None:
+def _pair_call(call: go.Node, imports: dict[str, str], sql: bool = False) -> str | None:
     path, name = _resolve(call, imports)
     if name in _GO_PAIR.get(path, ()):
         return f"{path.rsplit('/', 1)[-1]}.{name}"
     fn = call.child_by_field_name("function")
+    if sql and not path and name in _SQL_METHODS and fn is not None and fn.type == "selector_expression":
+        operand = fn.child_by_field_name("operand")
+        if operand is not None and re.search(r"(db|tx|DB|Tx|conn|Conn)$", go.text(operand)):
+            return go.text(fn)  # rows, _ := db.Query(...)
     if fn is not None and fn.type == "selector_expression" and name == "Do" and len(go.call_args(call)) == 1 \
             and "net/http" in imports.values():
         return f"{go.text(fn.child_by_field_name('operand'))}.Do"
@@ -220,7 +224,7 @@ def _go_hits(f: SourceFile) -> Iterator[Hit]:
                     yield Hit(go.line(node), message=f"The error returned by `{what}(...)` is discarded with `_`")
             continue
         if len(lhs) == 2 and len(rhs) == 1 and rhs[0].type == "call_expression":
-            what = _pair_call(rhs[0], imports)
+            what = _pair_call(rhs[0], imports, sql)
             if what and what.endswith("ReadAll") and _in_status_error_branch(node):
                 continue  # best-effort read of an error response body for the error message
             if what:

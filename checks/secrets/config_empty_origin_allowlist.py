@@ -17,6 +17,9 @@ _ENV_EMPTY = re.compile(
     re.X,
 )
 
+# JSON config: `"allowedOrigins": ""` anywhere on a line.
+_JSON_EMPTY = re.compile(r'"(?P<key>[A-Za-z_][\w.\-]*)"\s*:\s*""')
+
 
 def is_origin_allowlist(key: str) -> bool:
     """CORS_ALLOWED_ORIGINS, WS_ALLOWED_ORIGINS, allowedOrigins, cors.allowed-origins, ALLOWED_HOSTS..."""
@@ -39,7 +42,7 @@ def is_origin_allowlist(key: str) -> bool:
     fix="Set the allowlist to the exact origins that may call the service, e.g. "
         "`CORS_ALLOWED_ORIGINS: \"https://app.example.org\"`, and make the service refuse to start "
         "when it is empty.",
-    kinds={"env", "yaml", "dockerfile", "shell", "toml", "ini"},
+    kinds={"env", "yaml", "dockerfile", "shell", "toml", "ini", "json"},
     example=Example(
         path="deploy/k8s/configmap.yaml",
         bad='apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: api\ndata:\n'
@@ -53,6 +56,13 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         return
     if "yaml" in f.kinds:
         yield from _yaml(f)
+        return
+    if "json" in f.kinds:
+        for number, line in enumerate(f.lines, start=1):
+            for m in _JSON_EMPTY.finditer(line):
+                if is_origin_allowlist(m.group("key")):
+                    yield Hit(number, message=f"`{m.group('key')}` is set to an empty string, which allows every origin")
+                    break
         return
     for number, line in enumerate(f.lines, start=1):
         m = _ENV_EMPTY.match(line)

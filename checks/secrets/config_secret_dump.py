@@ -22,6 +22,11 @@ _SECRET_STORE_READ = re.compile(
     r"\baws\s+secretsmanager\s+get-secret-value\b|\bgcloud\s+secrets\s+versions\s+access\b|"
     r"\bvault\s+(?:kv\s+get|read)\b|\baz\s+keyvault\s+secret\s+(?:show|download)\b"
 )
+# Piped through an encryptor before the redirect: the file holds ciphertext (a SealedSecret, sops file).
+_ENCRYPTED = re.compile(
+    r"\|\s*(?:sudo\s+)?(?:kubeseal\b|sops\s+(?:[^|]*\s)?(?:-e|--encrypt)\b|gpg2?\s+(?:[^|]*\s)?"
+    r"(?:-e|--encrypt|-c|--symmetric)\b|age\s|openssl\s+(?:enc|smime|cms)\b)"
+)
 # The whole environment: `env`, `printenv`, `export -p`, `set` as a command with no arguments.
 _ENV_DUMP = re.compile(
     r"(?:^|[;&|(`]|\$\(|\bthen\b|\bdo\b|\brun:|\bscript:|\bRUN\s|^\s*[-@]+|\bsh\s*\(?\s*(?:script:\s*)?[\"']{1,3})"
@@ -49,7 +54,10 @@ _ENV_DUMP = re.compile(
 )
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     for number, command in _commands(f.lines):
-        if not _REDIRECT.search(command):
+        redirect = _REDIRECT.search(command)
+        if not redirect:
+            continue
+        if _ENCRYPTED.search(command, 0, redirect.start()):
             continue
         if _KUBECTL_SECRET.search(command) and _SECRET_OUTPUT.search(command):
             yield Hit(number, message="`kubectl get secret` output is written to a file")

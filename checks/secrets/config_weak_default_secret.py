@@ -54,6 +54,10 @@ _JS_FALLBACK = re.compile(
     r"""process\.env(?:\.(?P<a>[A-Za-z_$][\w$]*)|\[\s*["'`](?P<b>[^"'`]+)["'`]\s*\])\s*(?:\|\||\?\?)\s*"""
     r"""(?P<q>["'`])(?P<val>[^"'`\n]*?)(?P=q)"""
 )
+# `const { JWT_SECRET = "dev", PORT = 3000 } = process.env;`: destructuring defaults.
+_JS_DESTRUCTURE = re.compile(r"\{(?P<body>[^{}]*)\}\s*=\s*process\.env\b")
+_JS_DEFAULT = re.compile(r"""(?:^|,)\s*(?P<name>[A-Za-z_$][\w$]*)\s*(?::\s*[A-Za-z_$][\w$]*\s*)?=\s*"""
+                         r"""(?P<q>["'`])(?P<val>[^"'`\n]*?)(?P=q)""")
 _JS_COMMENT = re.compile(r"/\*.*?\*/|(?<![:\\\w\"'])//[^\n]*", re.S)
 
 
@@ -63,6 +67,12 @@ def _javascript(f: SourceFile) -> Iterator[Hit]:
         name = m.group("a") or m.group("b")
         if is_secret_name(name) and m.group("val").strip() and "${" not in m.group("val"):
             yield Hit(f.line_at(m.start()), message=f"`{name}` falls back to a hardcoded literal when it is not set")
+    for m in _JS_DESTRUCTURE.finditer(text):
+        for d in _JS_DEFAULT.finditer(m.group("body")):
+            name = d.group("name")
+            if is_secret_name(name) and d.group("val").strip() and "${" not in d.group("val"):
+                yield Hit(f.line_at(m.start("body") + d.start("name")),
+                          message=f"`{name}` falls back to a hardcoded literal when it is not set")
 
 
 # --- Python -----------------------------------------------------------------------------------

@@ -30,9 +30,10 @@ _CODE_EXT = {
     ".m", ".dart", ".groovy", ".lua", ".pl", ".ex", ".exs", ".erl", ".clj", ".r", ".jl",
 }
 
-# key (optionally quoted), an assignment operator, and a value (quoted or bare).
+# key (optionally quoted), an assignment operator, and a value (quoted or bare). A key right after
+# `/:` is an .npmrc registry setting (`//registry.npmjs.org/:_authToken=...`).
 _KV = re.compile(
-    r"""(?<![\w:./$@])(?P<key>[A-Za-z_@$][A-Za-z0-9_.\-]*)["']?\]?\s*
+    r"""(?:(?<![\w:./$@])|(?<=/:))(?P<key>[A-Za-z_@$][A-Za-z0-9_.\-]*)["']?\]?\s*
         (?:
             :\s*[A-Za-z_][\w.\[\], |]*?\s*=(?![=>~])      # typed: key: str = ...
           | \s(?:string|String|str)\s*=(?![=>~])          # Go: var key string = ...

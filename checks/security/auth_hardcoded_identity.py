@@ -173,7 +173,7 @@ def _literal_identity_obj(value: ast.expr) -> bool:
         return False
     if isinstance(value, ast.Dict):
         keys = {_web.const_str(k): v for k, v in zip(value.keys, value.values, strict=True) if k is not None}
-        for k in ("sub", "user_id", "userId", "tenant_id", "uid"):
+        for k in ("sub", "user_id", "userId", "tenant_id", "uid", "id"):
             v = keys.get(k)
             if isinstance(v, ast.Constant) and _literal_id(v.value):
                 return True

@@ -45,7 +45,7 @@ def _env_star(node: ast.AST | None) -> bool:
         "responses, which exposes user data and makes cross-site attacks on authenticated endpoints easy.",
     fix="List the exact front-end origins that may call the API (e.g. `allow_origins=[\"https://app.example.com\"]`, "
         "read from config), and keep `*` only for genuinely public, credential-free endpoints.",
-    kinds={"python", "go", "js", "yaml"},
+    kinds={"python", "go", "js", "yaml", "nginx"},
     example=Example(
         path="app/main.py",
         bad='from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n\napp = FastAPI()\n'
@@ -64,6 +64,22 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         yield from _javascript(f)
     elif "yaml" in f.kinds:
         yield from _yaml(f)
+        yield from _nginx(f)  # add_header inside an ingress configuration-snippet
+    elif "nginx" in f.kinds:
+        yield from _nginx(f)
+
+
+_NGINX_ACAO = re.compile(r"""^\s*(?:[\w./-]+\s*:\s*[|>]?-?\s*)?(?:more_set_headers\s+["']|add_header\s+)["']?"""
+                         r"""Access-Control-Allow-Origin["']?\s*:?\s*["']?\*["']?(?:\s+always)?\s*["']?;""", re.I)
+
+
+def _nginx(f: SourceFile) -> Iterator[Hit]:
+    """nginx `add_header Access-Control-Allow-Origin *;` (also inside ingress configuration snippets)."""
+    if "access-control-allow-origin" not in f.text.lower():
+        return
+    for n, line in enumerate(f.lines, start=1):
+        if _NGINX_ACAO.match(line):
+            yield Hit(n, message="nginx sets `Access-Control-Allow-Origin: *`, so any website may call this API")
 
 
 def _public(f: SourceFile, line: int, credentials: bool) -> Severity | None:
@@ -196,9 +212,9 @@ def _golang(f: SourceFile) -> Iterator[Hit]:
     cors_pkgs = _web.go_pkg_names(root, "rs/cors", "gin-contrib/cors", "fiber/v2/middleware/cors",
                                   "fiber/v3/middleware/cors", "go-chi/cors")
     echo_mw = _web.go_pkg_names(root, "labstack/echo")
-    for node in go.walk(root, "keyed_element", "call_expression"):
-        if node.type == "keyed_element":
-            kv = _web.go_keyed(node)
+    for node in go.walk(root, "keyed_element", "call_expression", "assignment_statement"):
+        if node.type in ("keyed_element", "assignment_statement"):
+            kv = _web.go_keyed(node) if node.type == "keyed_element" else _go_field_assign(node)
             if kv is None:
                 continue
             key, value = kv
@@ -235,6 +251,18 @@ def _golang(f: SourceFile) -> Iterator[Hit]:
                     and not _web.go_under_wildcard_condition(node):
                 yield Hit(go.line(node), message="The response sets `Access-Control-Allow-Origin: *`",
                           severity=_public(f, go.line(node), False))
+
+
+def _go_field_assign(node: go.Node) -> tuple[str, go.Node] | None:
+    """(field, value) of `config.AllowAllOrigins = true` (a single selector target), else None."""
+    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+    if left is None or right is None or left.named_child_count != 1 or right.named_child_count != 1:
+        return None
+    target = left.named_children[0]
+    if target.type != "selector_expression":
+        return None
+    field = target.child_by_field_name("field")
+    return (go.text(field), right.named_children[0]) if field is not None else None
 
 
 # --- JavaScript / TypeScript ---------------------------------------------------------------

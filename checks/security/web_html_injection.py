@@ -60,9 +60,7 @@ def _golang(f: SourceFile) -> Iterator[Hit]:
         return
     root = f.go
     fmt_names = {n for n, p in go.imports(root).items() if p == "fmt"}
-    if not fmt_names:
-        return
-    for call in go.walk(root, "call_expression"):
+    for call in go.walk(root, "call_expression") if fmt_names else ():
         name = go.call_name(call)
         pkg, _, fn = name.rpartition(".")
         if pkg not in fmt_names or fn not in ("Sprintf", "Fprintf"):
@@ -82,6 +80,29 @@ def _golang(f: SourceFile) -> Iterator[Hit]:
         unsafe = _go_unsafe_args(fmt_str, args[1:])
         if unsafe:
             yield Hit(go.line(call), message=f"`{name}` puts `{unsafe}` into HTML without escaping it")
+    # "<h1>Hello " + name + "</h1>"
+    consts = {go.text(n) for spec in go.walk(root, "const_spec") for n in spec.children_by_field_name("name")}
+    for expr in go.walk(root, "binary_expression"):
+        if go.text(expr.child_by_field_name("operator")) != "+":
+            continue
+        parent = expr.parent
+        if parent is not None and parent.type == "binary_expression" and \
+                go.text(parent.child_by_field_name("operator")) == "+":
+            continue  # report the outermost concatenation once
+        parts = _go_concat_parts(expr)
+        if not any(_TAG.search(go.string_value(p) or "") for p in parts):
+            continue
+        unsafe = next((p for p in parts if not _go_safe_arg(p) and go.text(p) not in consts), None)
+        if unsafe is not None:
+            yield Hit(go.line(expr), message=f"HTML is concatenated with `{go.text(unsafe)}` without escaping it")
+
+
+def _go_concat_parts(node: go.Node) -> list[go.Node]:
+    while node.type == "parenthesized_expression" and node.named_child_count == 1:
+        node = node.named_children[0]
+    if node.type == "binary_expression" and go.text(node.child_by_field_name("operator")) == "+":
+        return _go_concat_parts(node.child_by_field_name("left")) + _go_concat_parts(node.child_by_field_name("right"))
+    return [node]
 
 
 def _go_unsafe_args(fmt_str: str, args: list[go.Node]) -> str | None:

@@ -98,7 +98,9 @@ def _golang(f: SourceFile) -> Iterator[Hit]:
         if not bodies and not tag_mode:
             continue
         user_supplied = any(re.search(r"\b(json|form|query|yaml|schema):", tag) for _, _, tag, _ in fields) or \
-            re.search(r"(Request|Input|Payload|Params|Body|Form|DTO|Dto|Create|Update)$", sname)
+            re.search(r"(Request|Input|Payload|Params|Body|Form|DTO|Dto|Create|Update)$", sname) or \
+            (bodies and not any(tag for _, _, tag, _ in fields)
+             and not re.search(r"(Config|Configuration|Options|Opts|Settings|Env)$", sname))
         if not user_supplied:
             continue
         joined = "\n".join(bodies)
