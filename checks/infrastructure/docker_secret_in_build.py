@@ -27,7 +27,9 @@ def _strip_comment(line: str) -> str:
         "the image can read the token with `docker history` or `docker inspect`.",
     fix="Pass build-time secrets with BuildKit secrets (`RUN --mount=type=secret,id=npm_token ...` and "
         "`docker build --secret id=npm_token,env=NPM_TOKEN`), and runtime secrets from the orchestrator's secret store.",
-    kinds={"dockerfile", "makefile", "shell"},
+    # The catalog row names CI files too; there ci.secret-build-arg also reports the line (it also
+    # covers `build-args:` inputs of build actions, which this rule does not read).
+    kinds={"dockerfile", "makefile", "shell", "gha", "gitlab-ci", "jenkinsfile"},
     example=Example(
         path="Dockerfile",
         bad='FROM node:20-alpine\nARG NPM_TOKEN\nRUN echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci\n',

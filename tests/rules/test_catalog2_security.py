@@ -1535,6 +1535,79 @@ TLS += [
     """),
 ]
 
+HSTS += [
+    case("deploy/nginx.conf", """
+        server {  «
+            listen 443;
+            ssl on;
+            ssl_certificate /etc/ssl/a.crt;
+            ssl_certificate_key /etc/ssl/a.key;
+        }
+    """),
+    case("deploy/ingress-nginx-configmap.yaml", """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: ingress-nginx-controller
+          namespace: ingress-nginx
+        data:
+          hsts: "false"  «
+    """),
+    case("nginx/conf.d/redirect.conf", """
+        server {
+            listen 80;
+            server_name shop.example.com;
+            return 301 https://$host$request_uri;
+        }
+    """),
+]
+
+URL_SCHEME += [
+    case("app/schemas.py", """
+        from pydantic import BaseModel, field_validator
+
+        class ProfileIn(BaseModel):
+            name: str
+            website: str  «
+
+            @field_validator("name")
+            @classmethod
+            def name_not_empty(cls, v):
+                if not v.strip():
+                    raise ValueError("name required")
+                return v
+    """),
+    case("app/schemas.py", """
+        from pydantic import BaseModel, HttpUrl, field_validator
+
+        class ProfileIn(BaseModel):
+            name: str
+            website: HttpUrl
+
+            @field_validator("name")
+            @classmethod
+            def name_not_empty(cls, v):
+                return v.strip()
+    """),
+    case("internal/api/links.go", """
+        package api
+
+        import "errors"
+
+        type CreateLinkRequest struct {
+        	Title string `json:"title"`
+        	Href  string `json:"href"`  «
+        }
+
+        func (r CreateLinkRequest) Validate() error {
+        	if r.Title == "" {
+        		return errors.New("title required")
+        	}
+        	return nil
+        }
+    """),
+]
+
 
 ALL = (
     table("cors.wildcard", CORS)
