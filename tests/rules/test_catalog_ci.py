@@ -9,7 +9,6 @@ import pytest
 
 from bot.models import Severity
 from checks import all_rules
-from checks.source import SourceFile
 from tests.rule_harness import run_on_text
 from tests.rule_harness import dedent as d, findings, lines
 
