@@ -1,6 +1,7 @@
 """The rule registry: metadata plus a pure check function per rule id."""
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -37,6 +38,11 @@ class RepoView:
 
     def files(self, kind: str | None = None) -> list["SourceFile"]:
         return [f for f in self._files.values() if kind is None or kind in f.kinds]
+
+    def siblings(self, path: str, kind: str) -> list["SourceFile"]:
+        """Other files of `kind` in the same directory as `path` (a Go package, a manifest folder)."""
+        here = posixpath.dirname(path)
+        return [f for f in self.files(kind) if f.path != path and posixpath.dirname(f.path) == here]
 
     def get(self, path: str) -> "SourceFile | None":
         return self._files.get(path)

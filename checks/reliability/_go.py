@@ -1,7 +1,6 @@
 """Shared tree-sitter helpers for the Go reliability rules (private to checks/reliability)."""
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterator
 
 from checks.lang import golang as g
@@ -113,10 +112,6 @@ def body(fn: Node) -> Node | None:
 
 def is_tool_path(path: str) -> bool:
     return any(part in _TOOL_DIRS for part in path.split("/")[:-1])
-
-
-def same_dir(a: str, b: str) -> bool:
-    return posixpath.dirname(a) == posixpath.dirname(b)
 
 
 def inside(node: Node, outer: Node) -> bool:

@@ -128,9 +128,8 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         methods.setdefault(typ, []).append((m, recv, True))
     # methods of this file's structs declared in sibling files of the package
     if ctx.repo is not None and structs:
-        for other in ctx.repo.files("go"):
-            if other.path == f.path or other.is_test or not _go.same_dir(other.path, f.path) \
-                    or "Lock()" not in other.text:
+        for other in ctx.repo.siblings(f.path, "go"):
+            if other.is_test or "Lock()" not in other.text:
                 continue
             try:
                 oroot = other.go
@@ -145,8 +144,8 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     if ctx.repo is not None:
         missing = set(methods) - set(structs)
         if missing:
-            for other in ctx.repo.files("go"):
-                if other.path == f.path or not _go.same_dir(other.path, f.path) or "Mutex" not in other.text:
+            for other in ctx.repo.siblings(f.path, "go"):
+                if "Mutex" not in other.text:
                     continue
                 try:
                     oroot = other.go

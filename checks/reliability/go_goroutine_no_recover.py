@@ -129,9 +129,8 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         return
     helpers = _helpers(root) if "recover()" in f.text else []
     if not helpers and ctx.repo is not None:
-        for other in ctx.repo.files("go"):
-            if other.path == f.path or other.is_test or not _go.same_dir(other.path, f.path) \
-                    or "recover()" not in other.text:
+        for other in ctx.repo.siblings(f.path, "go"):
+            if other.is_test or "recover()" not in other.text:
                 continue
             try:
                 helpers = _helpers(other.go)

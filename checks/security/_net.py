@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import ast
-import posixpath
 import re
 from collections.abc import Iterator
 
@@ -383,10 +382,7 @@ def go_is_constant(node, consts: set[str], literal_vars: dict[str, bool]) -> boo
 
 def same_package_go(f, ctx) -> list:
     """Other Go files in the same directory as `f` (when the engine gave us the repository)."""
-    if ctx.repo is None:
-        return []
-    here = posixpath.dirname(f.path)
-    return [o for o in ctx.repo.files("go") if o.path != f.path and posixpath.dirname(o.path) == here]
+    return ctx.repo.siblings(f.path, "go") if ctx.repo is not None else []
 
 
 def strip_go_comments(text: str) -> str:
