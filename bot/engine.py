@@ -77,6 +77,7 @@ def analyze_file(source: SourceFile, rules: Mapping[str, Rule], config: Config,
                     rule=rule.id, severity=severity, area=rule.area, title=rule.title,
                     path=source.path, line=line, end_line=end, message=hit.message or rule.title,
                     why=rule.why, fix=rule.fix, snippet=snippet, region=hit.region,
+                    subject=hit.subject, note=hit.note,
                 )
             )
     if parse_problems:
@@ -95,7 +96,9 @@ def _assign_fingerprints(source: SourceFile, findings: list[Finding]) -> None:
     seen: dict[tuple[str, str], int] = {}
     # Sorted by position so the occurrence index counts identical matches top to bottom.
     for f in sorted(findings, key=lambda f: (f.rule, f.line, f.end_line)):
-        flagged = "\n".join(source.lines[f.line - 1 : f.end_line])
+        # A finding about a subject (a container, a stage, a function) keeps its identity when the
+        # anchor line changes (an image tag bump); others key on the normalised flagged text.
+        flagged = f"\x00subject:{f.subject}" if f.subject else "\n".join(source.lines[f.line - 1 : f.end_line])
         key = (f.rule, flagged)
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1

@@ -1,52 +1,14 @@
 """Plain data the review core passes around: severities, findings, changed files, the review."""
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 
+from checks.model import AREAS, SEVERITIES_DESC, Hit, Severity  # noqa: F401  (re-exported; checks/ owns them)
 
-class Severity(enum.IntEnum):
-    LOW = 1
-    MEDIUM = 2
-    HIGH = 3
-    CRITICAL = 4
-
-    @classmethod
-    def parse(cls, value: str | Severity) -> Severity:
-        if isinstance(value, Severity):
-            return value
-        try:
-            return cls[str(value).strip().upper()]
-        except KeyError:
-            raise ValueError(
-                f"unknown severity {value!r} (expected one of: critical, high, medium, low)"
-            ) from None
-
-    @property
-    def letter(self) -> str:
-        return self.name[0]
-
-
-SEVERITIES_DESC = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW)
-AREAS = ("secrets", "security", "reliability", "infrastructure", "ci", "quality")
 
 VERDICT_NOT_READY = "NOT READY"
 VERDICT_CONDITIONAL = "CONDITIONAL PASS"
 VERDICT_PASS = "PASS"
-
-
-@dataclass(frozen=True)
-class Hit:
-    """What a rule reports: a line (1-based) and optional detail. The engine fills in the rest."""
-
-    line: int
-    end_line: int | None = None
-    message: str | None = None
-    severity: Severity | None = None
-    snippet: str | None = None  # set by rules that must not echo the source (secrets are masked)
-    # For findings about something *missing* (no USER, no securityContext field): the block the
-    # finding is about. The change owns the finding when it added or deleted lines anywhere in it.
-    region: tuple[int, int] | None = None
 
 
 @dataclass
@@ -65,6 +27,11 @@ class Finding:
     fingerprint: str = ""
     number: str = ""  # C1, H2 ... assigned once the review is complete
     region: tuple[int, int] | None = None  # see Hit.region; not part of any output
+    subject: str | None = None  # see Hit.subject: what the fingerprint identifies
+    note: str | None = None  # see Hit.note: why context changed the severity
+    # Other places the same finding stands (copies of one resource): (path, line), in order.
+    locations: list[tuple[str, int]] = field(default_factory=list)
+    new: bool = True  # False: already present at the merge base (pre-existing, not the change's)
 
     def to_json(self) -> dict:
         return {
@@ -80,6 +47,9 @@ class Finding:
             "fix": self.fix,
             "snippet": self.snippet,
             "fingerprint": self.fingerprint,
+            "new": self.new,
+            "note": self.note,
+            "locations": [{"path": p, "line": n} for p, n in self.locations],
         }
 
 

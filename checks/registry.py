@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bot.models import AREAS, Hit, Severity
+from checks.model import AREAS, Hit, Severity
 
 if TYPE_CHECKING:
     from checks.source import SourceFile

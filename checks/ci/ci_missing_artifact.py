@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from bot.models import Hit
+from checks.model import Hit
 from checks.ci._ci import action_name, gha_jobs, gitlab_jobs, job_steps, scalar_lines, script_items, value_line
 from checks.lang.yamlast import YList, YMap
 from checks.registry import Context, Example, rule

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bot.models import Hit
+from checks.model import Hit
 from checks.ci._ci import action_name, gha_jobs, job_steps, key_line, scalar_lines, triggers
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile

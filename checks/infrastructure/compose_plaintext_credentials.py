@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bot.models import Hit
+from checks.model import Hit
 from checks.infrastructure._common import is_literal_secret_value, is_secret_name, mask, uri_has_literal_password
 from checks.lang.yamlast import YList, YMap
 from checks.registry import Context, Example, rule

@@ -6,7 +6,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 
-from bot.models import Hit
+from checks.model import Hit
 from checks.lang.dockerfile import final_stage
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile

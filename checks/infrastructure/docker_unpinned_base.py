@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bot.models import Hit, Severity
+from checks.model import Hit, Severity
 from checks.infrastructure._common import normalise_image, split_image
 from checks.infrastructure._docker import froms
 from checks.registry import Context, Example, rule

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bot.models import Hit, Severity
+from checks.model import Hit, Severity
 from checks.infrastructure import _k8s
 from checks.infrastructure._common import image_problem
 from checks.registry import Context, Example, rule

@@ -4,7 +4,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
-from bot.models import Hit
+from checks.model import Hit
 from checks.infrastructure import _k8s
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile

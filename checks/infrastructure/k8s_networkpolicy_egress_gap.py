@@ -5,7 +5,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from bot.models import Hit
+from checks.model import Hit
 from checks.infrastructure import _k8s
 from checks.lang.yamlast import YList, YMap
 from checks.registry import Context, Example, rule

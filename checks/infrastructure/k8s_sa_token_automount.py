@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bot.models import Hit
+from checks.model import Hit
 from checks.infrastructure import _k8s
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile

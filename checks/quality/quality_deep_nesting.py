@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from bot.models import Hit
+from checks.model import Hit
 from checks.lang import golang
 from checks.quality._q import go_functions, go_literal_name, is_vendored_or_generated
 from checks.registry import Context, Example, rule

@@ -5,7 +5,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 
-from bot.models import Hit
+from checks.model import Hit
 from checks.lang import golang
 from checks.quality._q import is_vendored_or_generated
 from checks.registry import Context, Example, rule

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bot.models import Hit, Severity
+from checks.model import Hit, Severity
 from checks.quality._q import is_vendored_or_generated
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile

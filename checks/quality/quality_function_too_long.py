@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from bot.models import Hit
+from checks.model import Hit
 from checks.lang import golang
 from checks.quality._q import go_functions, is_vendored_or_generated, py_body_span
 from checks.registry import Context, Example, rule

@@ -5,7 +5,7 @@ import ast
 import re
 from collections.abc import Iterator
 
-from bot.models import Hit
+from checks.model import Hit
 from checks.lang import golang
 from checks.lang.python import call_name, const_value, dotted, kwarg
 from checks.quality._q import is_vendored_or_generated

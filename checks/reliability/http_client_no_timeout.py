@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from bot.models import Hit
+from checks.model import Hit
 from checks.lang import golang as g
 from checks.lang.python import dotted, has_star_kwargs, kwarg, qualname
 from checks.registry import Context, Example, rule

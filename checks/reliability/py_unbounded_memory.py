@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bot.models import Hit
+from checks.model import Hit
 from checks.registry import Context, Example, rule
 from checks.reliability._py import is_request_handler, is_runtime_store, long_lived_containers
 from checks.source import SourceFile

@@ -5,7 +5,7 @@ import ast
 import re
 from collections.abc import Iterator
 
-from bot.models import Hit
+from checks.model import Hit
 from checks.lang.python import dotted, qualname
 from checks.registry import Context, Example, rule
 from checks.reliability._py import bindings, module_strings, string_parts, unwrap_await

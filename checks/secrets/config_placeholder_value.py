@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bot.models import Hit
+from checks.model import Hit
 from checks.registry import Context, Example, rule
 from checks.secrets._patterns import is_doc_file, is_template_file
 from checks.source import SourceFile

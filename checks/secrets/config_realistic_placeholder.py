@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bot.models import Hit
+from checks.model import Hit
 from checks.registry import Context, Example, rule
 from checks.secrets._patterns import TOKEN_SHAPES, find_tokens, is_doc_file, is_minified, is_token_placeholder
 from checks.source import SourceFile

@@ -5,7 +5,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 
-from bot.models import Hit, Severity
+from checks.model import Hit, Severity
 from checks.registry import Context, Example, rule
 from checks.secrets._patterns import (
     PRIVATE_KEY,

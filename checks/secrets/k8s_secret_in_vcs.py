@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bot.models import Hit
+from checks.model import Hit
 from checks.lang.yamlast import YList, YMap
 from checks.registry import Context, Example, rule
 from checks.secrets._patterns import is_reference, is_template_file

@@ -5,7 +5,7 @@ import ast
 import re
 from collections.abc import Iterator
 
-from bot.models import Hit
+from checks.model import Hit
 from checks.lang import golang as go
 from checks.lang.python import call_name, kwarg
 from checks.registry import Context, Example, rule

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bot.models import Hit
+from checks.model import Hit
 from checks.registry import Context, Example, rule
 from checks.security import _web
 from checks.source import SourceFile

@@ -5,7 +5,7 @@ import ast
 import re
 from collections.abc import Iterator
 
-from bot.models import Hit
+from checks.model import Hit
 from checks.lang import golang as go
 from checks.lang.python import call_name, dotted, kwarg, qualname
 from checks.security._net import go_local_name

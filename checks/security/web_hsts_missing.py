@@ -5,7 +5,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from bot.models import Hit
+from checks.model import Hit
 from checks.lang.text import split_lines
 from checks.lang.yamlast import YMap
 from checks.registry import Context, Example, rule

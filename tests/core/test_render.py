@@ -62,7 +62,7 @@ def test_json_shape_is_the_documented_contract() -> None:
     assert data["counts"] == {"CRITICAL": 1, "HIGH": 1, "MEDIUM": 0, "LOW": 1}
     first = data["findings"][0]
     assert list(first) == ["id", "rule", "severity", "area", "title", "path", "line", "end_line",
-                           "message", "fix", "snippet", "fingerprint"]
+                           "message", "fix", "snippet", "fingerprint", "new", "note", "locations"]
     assert (first["id"], first["path"], first["line"]) == ("C1", "deploy/app.yaml", 2)
     assert data["skipped"][0]["path"] == "bad.py"
 
