@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.config import Config
-from bot.fingerprint import fingerprint
+from bot.fingerprint import fingerprint, identity
 from bot.models import Finding, RuleError, Skipped
 from bot.suppress import is_suppressed
 from checks.registry import Context, RepoView, Rule
@@ -103,3 +103,4 @@ def _assign_fingerprints(source: SourceFile, findings: list[Finding]) -> None:
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
         f.fingerprint = fingerprint(f.rule, f.path, flagged, occurrence)
+        f.identity = identity(f.rule, f.path, flagged)

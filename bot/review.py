@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, MutableMapping, Sequence
+from collections.abc import Collection, Mapping, MutableMapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import replace
 
 from bot.config import Config
 from bot.engine import FileResult, analyze_file
 from bot.inventory import Inventory
+from bot.newcode import merge_copies, split_new
 from bot.models import (
     AREAS,
     AreaSummary,
@@ -37,6 +38,8 @@ def review(
     cache: FindingsCache | None = None,
     scope: str | None = None,
     executor: Executor | None = None,
+    base_texts: Mapping[str, str | None] | None = None,
+    baseline: Collection[str] | None = None,
 ) -> Review:
     """Review the changed files.
 
@@ -45,6 +48,11 @@ def review(
     the last review of the same pull request, for the verification table. With an `executor` (a
     process pool, see bot/parallel.py) big reviews analyse files in chunks there; cross-file rules
     still run here, over the repository view. Results are the same either way.
+
+    Scope `new`: `base_texts` holds each changed file's text at the merge base (by head path; None
+    when unknown). The same rules run on it, and a head finding whose identity the base also has is
+    pre-existing: counted in `Review.preexisting`, never in the findings or the verdict. Cross-file
+    rules see the head's repository on both sides. `baseline`: fingerprints to leave out.
     """
     if rules is None:
         from checks import all_rules
@@ -90,6 +98,7 @@ def review(
     skipped: list[Skipped] = [Skipped(c.path, "binary file") for c in changes
                               if c.binary and c.status != "deleted" and not config.is_excluded(c.path)]
     errors = []
+    preexisting: list[Finding] = []
     inv = Inventory()
     reviewed = 0
     for change in candidates:
@@ -106,20 +115,34 @@ def review(
             if cache is not None:
                 cache[_cache_key(source, change, rules_hash)] = result
         if repo_rules:
-            extra = analyze_file(source, repo_rules, config, repo)
-            result = FileResult(result.findings + extra.findings, result.skipped or extra.skipped,
-                                result.errors + extra.errors)
+            result = _with_repo_rules(result, source, repo_rules, config, repo)
+        base = None
+        if scope == "new" and change.status != "added":
+            base = _base_findings(change, (base_texts or {}).get(change.path), local_rules, repo_rules,
+                                  config, repo, cache, rules_hash)
         inv.add(source)
         if not (source.kinds & keep_kinds):
             source.release()
         if result.skipped:
             skipped.append(result.skipped)
         errors.extend(result.errors)
+        if scope == "new":
+            new, old = split_new(result.findings, base, change)
+            findings.extend(new)
+            preexisting.extend(old)
+            continue
         for f in result.findings:
             if rules[f.rule].file_level or change.in_scope(f.line, f.end_line, scope, f.region):
                 findings.append(f)
 
+    findings = merge_copies(findings)
+    baselined = 0
+    if baseline:
+        kept = [f for f in findings if f.fingerprint not in baseline]
+        baselined = len(findings) - len(kept)
+        findings = kept
     number_findings(findings)
+    preexisting.sort(key=lambda f: (-f.severity, f.path, f.line, f.rule))
     out = Review(
         findings=findings,
         skipped=skipped,
@@ -128,11 +151,41 @@ def review(
         files_reviewed=reviewed,
         max_inline_comments=config.max_inline_comments,
         inventory=inv.result(),
+        scope=scope,
+        preexisting=preexisting,
+        baselined=baselined,
     )
     out.areas = area_summary(findings)
     if previous is not None:
         out.verification = verify(previous, findings)
     return out
+
+
+def _with_repo_rules(result: FileResult, source: SourceFile, repo_rules: Mapping[str, Rule], config: Config,
+                     repo: RepoView | None) -> FileResult:
+    extra = analyze_file(source, repo_rules, config, repo)
+    return FileResult(result.findings + extra.findings, result.skipped or extra.skipped,
+                      result.errors + extra.errors)
+
+
+def _base_findings(change: ChangedFile, text: str | None, local_rules: Mapping[str, Rule],
+                   repo_rules: Mapping[str, Rule], config: Config, repo: RepoView | None,
+                   cache: FindingsCache | None, rules_hash: str) -> list[Finding] | None:
+    """Findings of the same rules on the file's base version, under its head path (so that
+    fingerprints compare); None when the base text is unknown."""
+    if text is None:
+        return None
+    source = SourceFile(change.path, text)
+    key = _cache_key(source, ChangedFile(change.path), rules_hash) if cache is not None else None
+    result = _cache_hit(cache, key) if cache is not None and key is not None else None
+    if result is None:
+        result = analyze_file(source, local_rules, config)
+        if cache is not None and key is not None:
+            cache[key] = result
+    if repo_rules:
+        result = _with_repo_rules(result, source, repo_rules, config, repo)
+    source.release()
+    return result.findings
 
 
 def _cache_hit(cache: FindingsCache, key: tuple[str, str]) -> FileResult | None:
@@ -208,12 +261,26 @@ def area_summary(findings: Sequence[Finding]) -> list[AreaSummary]:
 
 
 def verify(previous: Sequence[PreviousFinding], current: Sequence[Finding]) -> list[VerificationRow]:
-    """Each earlier finding FIXED or STILL OPEN (matched by fingerprint), then the NEW ones."""
+    """Each earlier finding FIXED or STILL OPEN (matched by fingerprint), then the NEW ones.
+
+    A state written by an older version (v1) keyed some findings on their line's text: those are
+    also matched by rule, path and line, so the first review after an upgrade does not report them
+    as FIXED and NEW at once."""
     by_fp = {f.fingerprint: f for f in current}
-    before = {p.fingerprint for p in previous}
+    legacy_rows = [p for p in previous if p.legacy and p.fingerprint not in by_fp]
+    taken = {p.fingerprint for p in previous}
+    by_place: dict[tuple[str, str, int], Finding] = {}
+    for f in current:
+        if legacy_rows and f.fingerprint not in taken:
+            by_place.setdefault((f.rule, f.path, f.line), f)
+    matched: dict[str, Finding] = {}
+    for p in legacy_rows:
+        f = by_place.pop((p.rule, p.path, p.line), None)
+        if f is not None:
+            matched[p.fingerprint] = f
     rows: list[VerificationRow] = []
     for p in previous:
-        now = by_fp.get(p.fingerprint)
+        now = by_fp.get(p.fingerprint) or matched.get(p.fingerprint)
         if now is None:
             rows.append(VerificationRow("FIXED", p.rule, p.severity, p.title, p.path, p.line,
                                         previous_number=p.number, previous_location=f"{p.path}:{p.line}"))
@@ -221,8 +288,9 @@ def verify(previous: Sequence[PreviousFinding], current: Sequence[Finding]) -> l
             rows.append(VerificationRow("STILL OPEN", now.rule, now.severity.name, now.title, now.path,
                                         now.line, previous_number=p.number, number=now.number,
                                         previous_location=f"{p.path}:{p.line}"))
+    seen = taken | {f.fingerprint for f in matched.values()}
     for f in current:
-        if f.fingerprint not in before:
+        if f.fingerprint not in seen:
             rows.append(VerificationRow("NEW", f.rule, f.severity.name, f.title, f.path, f.line,
                                         number=f.number))
     return rows

@@ -31,6 +31,11 @@ def inline_comment(finding: Finding) -> str:
     )
 
 
+def off_diff_note(finding: Finding) -> str:
+    """Opening line of an inline comment placed on the nearest changed line, not its own."""
+    return f"<sub>This concerns `{location(finding)}`, outside the lines this diff shows.</sub>\n\n"
+
+
 def overflow_note(not_inline: Sequence[Finding]) -> str:
     if not not_inline:
         return ""

@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from bot.models import ChangedFile, Finding
+from bot.render.comments import off_diff_note
 
 
 @dataclass
@@ -32,6 +33,18 @@ def place(finding: Finding, change: ChangedFile | None) -> dict | None:
     return None
 
 
+def nearest(finding: Finding, change: ChangedFile | None) -> dict | None:
+    """For a finding the diff does not show (the change removed a setting a few lines below the
+    anchor): the nearest line the diff shows in the same file, where GitHub accepts a comment."""
+    if change is None or change.whole_file or change.binary or change.status == "deleted" or not change.hunks:
+        return None
+    line = min((n for lo, hi in change.hunks for n in (lo, hi)), key=lambda n: (abs(n - finding.line), n))
+    for lo, hi in change.hunks:  # the closest point of each hunk is one of its ends, or inside it
+        if lo <= finding.line <= hi:
+            line = finding.line
+    return {"line": line, "side": "RIGHT"}
+
+
 def plan_inline(findings: Sequence[Finding], changes: Iterable[ChangedFile], existing: set[str], cap: int,
                 body: Callable[[Finding], str]) -> InlinePlan:
     by_path = {c.path: c for c in changes}
@@ -40,10 +53,13 @@ def plan_inline(findings: Sequence[Finding], changes: Iterable[ChangedFile], exi
         if f.fingerprint and f.fingerprint in existing:
             plan.already.append(f)
             continue
-        where = place(f, by_path.get(f.path))
+        change = by_path.get(f.path)
+        where, text = place(f, change), None
+        if where is None and (where := nearest(f, change)) is not None:
+            text = off_diff_note(f) + body(f)
         if where is None or len(plan.comments) >= cap:
             plan.not_inline.append(f)
             continue
-        plan.comments.append({"path": f.path, "body": body(f), **where})
+        plan.comments.append({"path": f.path, "body": text or body(f), **where})
         plan.posted.append(f)
     return plan

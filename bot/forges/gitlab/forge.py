@@ -15,7 +15,7 @@ from bot.forges.gitlab.positions import plan_inline
 from bot.forges.http_policy import backoff_delay
 from bot.job import Job
 from bot.models import ChangedFile, PreviousFinding, Review
-from bot.render.comments import config_error_summary, inline_comment, summary_comment
+from bot.render.comments import config_error_summary, inline_comment, off_diff_note, summary_comment
 from bot.state import SUMMARY_MARKER, decode_state
 
 if TYPE_CHECKING:
@@ -144,7 +144,9 @@ class GitLabForge:
                            review.max_inline_comments, self.diff.refs)
         posted = 0
         for finding, pos in plan.posts:
-            if await publish.create_discussion(self.http, self.pid, self.iid, inline_comment(finding), pos):
+            shown = finding.line <= pos["new_line"] <= max(finding.line, finding.end_line)
+            body = inline_comment(finding) if shown else off_diff_note(finding) + inline_comment(finding)
+            if await publish.create_discussion(self.http, self.pid, self.iid, body, pos):
                 posted += 1
             else:
                 plan.not_inline.append(finding)

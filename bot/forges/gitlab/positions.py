@@ -45,6 +45,8 @@ def position(finding: Finding, change: ChangedFile | None, lines: Mapping[int, i
         return None
     end = max(finding.end_line or finding.line, finding.line)
     line = next((n for n in range(finding.line, end + 1) if n in lines), None)
+    if line is None:  # not shown by the diff: the nearest line it shows in the same file
+        line = min(lines, key=lambda n: (abs(n - finding.line), n), default=None)
     if line is None:
         return None
     pos = {"position_type": "text", "base_sha": refs.base_sha, "start_sha": refs.start_sha,
