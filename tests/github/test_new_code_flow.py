@@ -5,19 +5,13 @@ import pytest
 
 from bot.state import decode_state, inline_fingerprint
 from tests.github.helpers import REPO, pr_payload
+from tests.new_code_cases import HEAD_CLIENT, OLD_CLIENT, WITH_USER, WITHOUT_USER
 
 pytestmark = pytest.mark.slow  # real servers on loopback
 
-OLD_CLIENT = "import requests\n\n\ndef fetch(url):\n    return requests.get(url)\n"
-PADDING = "".join(f"# note {i}\n" for i in range(12))
-WITH_USER = f"FROM python:3.12-slim\n{PADDING}RUN useradd -u 10001 app\nUSER app\nCMD [\"python\", \"main.py\"]\n"
-
-
 async def test_inline_and_annotations_only_for_new_findings(fake_github, service):
-    head_client = OLD_CLIENT.replace("import requests\n", "import requests  # http\n") + \
-        "\n\ndef post(url):\n    return requests.post(url)\n"
     pr = fake_github.add_pr(REPO, 3, base={"app/client.py": OLD_CLIENT, "README.md": "hi\n"},
-                            head={"app/client.py": head_client, "README.md": "hi\n"})
+                            head={"app/client.py": HEAD_CLIENT, "README.md": "hi\n"})
     await service.send("pull_request", pr_payload("opened", pr))
     await service.idle()
 
@@ -33,7 +27,7 @@ async def test_inline_and_annotations_only_for_new_findings(fake_github, service
 
 async def test_a_new_finding_outside_the_diff_goes_on_the_nearest_changed_line(fake_github, service):
     pr = fake_github.add_pr(REPO, 4, base={"Dockerfile": WITH_USER},
-                            head={"Dockerfile": WITH_USER.replace("USER app\n", "")})
+                            head={"Dockerfile": WITHOUT_USER})
     await service.send("pull_request", pr_payload("opened", pr))
     await service.idle()
 

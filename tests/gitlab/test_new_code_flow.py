@@ -3,16 +3,11 @@ from __future__ import annotations
 
 from bot.state import decode_state, inline_fingerprint
 from tests.gitlab.helpers import mr_payload
-
-OLD_CLIENT = "import requests\n\n\ndef fetch(url):\n    return requests.get(url)\n"
-PADDING = "".join(f"# note {i}\n" for i in range(12))
-WITH_USER = f"FROM python:3.12-slim\n{PADDING}RUN useradd -u 10001 app\nUSER app\nCMD [\"python\", \"main.py\"]\n"
+from tests.new_code_cases import HEAD_CLIENT, OLD_CLIENT, WITH_USER, WITHOUT_USER
 
 
 async def test_discussions_only_for_new_findings_and_a_collapsed_count(fake_gitlab, service):
-    head = OLD_CLIENT.replace("import requests\n", "import requests  # http\n") + \
-        "\n\ndef post(url):\n    return requests.post(url)\n"
-    mr = fake_gitlab.add_mr(42, 11, base={"app/client.py": OLD_CLIENT}, head={"app/client.py": head})
+    mr = fake_gitlab.add_mr(42, 11, base={"app/client.py": OLD_CLIENT}, head={"app/client.py": HEAD_CLIENT})
     await service.send("Merge Request Hook", mr_payload("open", mr))
     await service.idle()
 
@@ -26,7 +21,7 @@ async def test_discussions_only_for_new_findings_and_a_collapsed_count(fake_gitl
 
 async def test_a_new_finding_outside_the_diff_goes_on_the_nearest_shown_line(fake_gitlab, service):
     mr = fake_gitlab.add_mr(42, 12, base={"Dockerfile": WITH_USER},
-                            head={"Dockerfile": WITH_USER.replace("USER app\n", "")})
+                            head={"Dockerfile": WITHOUT_USER})
     await service.send("Merge Request Hook", mr_payload("open", mr))
     await service.idle()
     state = decode_state(fake_gitlab.summaries(mr)[0]["body"])
