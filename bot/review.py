@@ -86,12 +86,17 @@ def review(
         repo = RepoView(files, changed=[c.path for c in candidates])
 
     precomputed: dict[str, FileResult] = {}
+    base_precomputed: dict[str, FileResult] = {}
     if eager:
         pairs = [(c, loaded[c.path]) for c in candidates if loaded.get(c.path) is not None]
-        for (change, _), result in zip(pairs, _local_results(pairs, local_rules, config, cache, executor),
-                                       strict=True):
+        # the base versions go to the pool in the same batch (scope new)
+        base_pairs = [(ChangedFile(c.path), SourceFile(c.path, t)) for c in candidates
+                      if scope == "new" and c.status != "added"
+                      and (t := (base_texts or {}).get(c.path)) is not None]
+        results = _local_results(pairs + base_pairs, local_rules, config, cache, executor)
+        for i, ((change, _), result) in enumerate(zip(pairs + base_pairs, results, strict=True)):
             if result is not None:
-                precomputed[change.path] = result
+                (precomputed if i < len(pairs) else base_precomputed)[change.path] = result
     rules_hash = config.rules_hash() if cache is not None else ""
 
     findings: list[Finding] = []
@@ -119,7 +124,7 @@ def review(
         base = None
         if scope == "new" and change.status != "added":
             base = _base_findings(change, (base_texts or {}).get(change.path), local_rules, repo_rules,
-                                  config, repo, cache, rules_hash)
+                                  config, repo, cache, rules_hash, base_precomputed.pop(change.path, None))
         inv.add(source)
         if not (source.kinds & keep_kinds):
             source.release()
@@ -170,14 +175,17 @@ def _with_repo_rules(result: FileResult, source: SourceFile, repo_rules: Mapping
 
 def _base_findings(change: ChangedFile, text: str | None, local_rules: Mapping[str, Rule],
                    repo_rules: Mapping[str, Rule], config: Config, repo: RepoView | None,
-                   cache: FindingsCache | None, rules_hash: str) -> list[Finding] | None:
+                   cache: FindingsCache | None, rules_hash: str,
+                   precomputed: FileResult | None = None) -> list[Finding] | None:
     """Findings of the same rules on the file's base version, under its head path (so that
     fingerprints compare); None when the base text is unknown."""
     if text is None:
         return None
     source = SourceFile(change.path, text)
     key = _cache_key(source, ChangedFile(change.path), rules_hash) if cache is not None else None
-    result = _cache_hit(cache, key) if cache is not None and key is not None else None
+    result = precomputed
+    if result is None and cache is not None and key is not None:
+        result = _cache_hit(cache, key)
     if result is None:
         result = analyze_file(source, local_rules, config)
         if cache is not None and key is not None:
