@@ -79,11 +79,13 @@ def review(
     loaded: dict[str, SourceFile | None] = {
         c.path: load(c) for c in candidates if eager or (keep_by_path and file_kinds(c.path) & keep_by_path)}
 
-    repo = None
+    repo = base_repo = None
     if repo_rules:
         files = {p: SourceFile(p, t) for p, t in (repo_texts or {}).items() if not config.is_excluded(p)}
         files.update({p: s for p, s in loaded.items() if s is not None and s.kinds & keep_kinds})
         repo = RepoView(files, changed=[c.path for c in candidates])
+        if scope == "new":
+            base_repo = _base_view(files, candidates, base_texts or {}, keep_kinds)
 
     precomputed: dict[str, FileResult] = {}
     base_precomputed: dict[str, FileResult] = {}
@@ -124,7 +126,7 @@ def review(
         base = None
         if scope == "new" and change.status != "added":
             base = _base_findings(change, (base_texts or {}).get(change.path), local_rules, repo_rules,
-                                  config, repo, cache, rules_hash, base_precomputed.pop(change.path, None))
+                                  config, base_repo, cache, rules_hash, base_precomputed.pop(change.path, None))
         inv.add(source)
         if not (source.kinds & keep_kinds):
             source.release()
@@ -171,6 +173,21 @@ def _with_repo_rules(result: FileResult, source: SourceFile, repo_rules: Mapping
     extra = analyze_file(source, repo_rules, config, repo)
     return FileResult(result.findings + extra.findings, result.skipped or extra.skipped,
                       result.errors + extra.errors)
+
+
+def _base_view(head_files: Mapping[str, SourceFile], candidates: Sequence[ChangedFile],
+               base_texts: Mapping[str, str | None], keep_kinds: frozenset[str]) -> RepoView:
+    """The repository as cross-file rules saw it at the base: unchanged files as they are, changed
+    files in their base versions (under their head paths), added files absent."""
+    changed = {c.path for c in candidates}
+    files = {p: s for p, s in head_files.items() if p not in changed}
+    for c in candidates:
+        text = base_texts.get(c.path) if c.status != "added" else None
+        if text is not None:
+            source = SourceFile(c.path, text)
+            if source.kinds & keep_kinds:
+                files[c.path] = source
+    return RepoView(files, changed=changed)
 
 
 def _base_findings(change: ChangedFile, text: str | None, local_rules: Mapping[str, Rule],

@@ -131,6 +131,22 @@ def test_diff_mode_rebuilds_the_base_from_the_diff(repo: GitRepo, tmp_path: Path
     assert data["findings"] == [] and data["preexisting"]["count"] >= 1
 
 
+def test_cross_file_rules_compare_with_the_base_versions_of_the_other_changed_files(tmp_path: Path) -> None:
+    """Both copies of a duplicated struct change the same field: the duplicate is not new."""
+    def claims(embedded: str) -> str:
+        return f"package x\n\ntype jwtClaims struct {{\n\tName string\n\tRole string\n\t{embedded}\n}}\n"
+
+    r = GitRepo(tmp_path / "svc")
+    r.commit("base", **{"pkg/grpc/token.go": claims("jwt.StandardClaims"),
+                        "pkg/http/token.go": claims("jwt.StandardClaims")})
+    r.branch("feature")
+    r.commit("migrate", **{"pkg/grpc/token.go": claims("jwt.RegisteredClaims"),
+                           "pkg/http/token.go": claims("jwt.RegisteredClaims")})
+    data = run(r, tmp=tmp_path)
+    assert not [f for f in data["findings"] if f["rule"] == "quality.duplicate-definition"]
+    assert len([f for f in data["preexisting"]["findings"] if f["rule"] == "quality.duplicate-definition"]) == 2
+
+
 def test_force_push_reintroducing_a_fixed_finding_is_new_again() -> None:
     """Review 1 has the finding, review 2 fixed it, review 3 (a force-push back) shows it as NEW."""
     bad = CLIENT
