@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from checks.fixes import Suggestion
 from checks.model import AREAS, SEVERITIES_DESC, Hit, Severity  # noqa: F401  (re-exported; checks/ owns them)
 
 
@@ -32,6 +33,7 @@ class Finding:
     # Other places the same finding stands (copies of one resource): (path, line), in order.
     locations: list[tuple[str, int]] = field(default_factory=list)
     new: bool = True  # False: already present at the merge base (pre-existing, not the change's)
+    suggestion: Suggestion | None = None  # the mechanical fix, when the rule has an unambiguous one
 
     def to_json(self) -> dict:
         return {
@@ -50,6 +52,7 @@ class Finding:
             "new": self.new,
             "note": self.note,
             "locations": [{"path": p, "line": n} for p, n in self.locations],
+            **({"suggestion": self.suggestion.to_json(self.path)} if self.suggestion else {}),
         }
 
 

@@ -1,0 +1,79 @@
+"""Go helpers of the fixers: remove or add an element of a composite literal, gofmt-aligned."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from checks.fixes import Suggestion
+from checks.fixes._edit import indent, remove_item, replace_lines
+from checks.lang import golang as g
+
+if TYPE_CHECKING:
+    from checks.source import SourceFile
+
+
+def _elements(body: g.Node) -> list[g.Node]:
+    return [c for c in body.named_children if c.type != "comment"]
+
+
+def drop_element(f: "SourceFile", elem: g.Node) -> Suggestion:
+    siblings = _elements(elem.parent)
+    i = siblings.index(elem)
+    before = siblings[i - 1].end_point if i > 0 else None
+    after = siblings[i + 1].start_point if i + 1 < len(siblings) else None
+    span = (elem.start_point[0] + 1, elem.start_point[1], elem.end_point[0] + 1, elem.end_point[1])
+    return remove_item(f, span, (before[0] + 1, before[1]) if before else None,
+                       (after[0] + 1, after[1]) if after else None)
+
+
+def alone_on_lines(f: "SourceFile", stmt: g.Node) -> bool:
+    first = f.lines[stmt.start_point[0]].encode("utf-8")
+    last = f.lines[stmt.end_point[0]].encode("utf-8")
+    rest = last[stmt.end_point[1]:].strip()
+    return not first[: stmt.start_point[1]].strip() and (not rest or rest.startswith(b"//")) and \
+        stmt.parent is not None and len(_elements(stmt.parent)) > 1
+
+
+def add_field(f: "SourceFile", lit: g.Node, key: str, value: str) -> Suggestion | None:
+    """Add `key: value` to a keyed composite literal, on one line or as a new last line."""
+    body = lit.child_by_field_name("body")
+    if body is None:
+        return None
+    elems = _elements(body)
+    if any(e.type != "keyed_element" for e in elems):
+        return None  # positional fields: adding a keyed one would not compile
+    open_line, close_line = body.start_point[0] + 1, body.end_point[0] + 1
+    if open_line == close_line:  # `&http.Client{}` / `&http.Client{Transport: t}`
+        inner = g.text(body)[1:-1].strip()
+        new = f"{{{inner}, {key}: {value}}}" if inner else f"{{{key}: {value}}}"
+        head = f.lines[open_line - 1].encode("utf-8")
+        text = (head[: body.start_point[1]] + new.encode("utf-8") + head[body.end_point[1]:]).decode("utf-8")
+        return replace_lines(open_line, open_line, [text])
+    if not elems:
+        pad = indent(f.lines[open_line - 1]) + "\t"
+        return replace_lines(open_line, close_line, [f.lines[open_line - 1], f"{pad}{key}: {value},",
+                                                     f.lines[close_line - 1]])
+    last = elems[-1]
+    if last.end_point[0] + 1 >= close_line:
+        return None  # `}` on the line of the last element: not gofmt's shape, leave it alone
+    # gofmt aligns the values of the run of one-line `key: value` elements the new line joins
+    run = []
+    for e in reversed(elems):
+        if e.start_point[0] != e.end_point[0] or (run and e.end_point[0] + 1 != run[-1].start_point[0]):
+            break
+        run.append(e)
+    run.reverse()
+    if not run or run[-1] is not last:
+        pad = indent(f.lines[last.start_point[0]])
+        tail = last.end_point[0] + 1
+        return replace_lines(tail, tail, [f.lines[tail - 1], f"{pad}{key}: {value},"])
+    pairs = []
+    for e in run:
+        kids = [c for c in e.named_children if c.type != "comment"]
+        line_text = f.lines[e.start_point[0]]
+        after_value = line_text.encode("utf-8")[kids[-1].end_point[1]:].decode("utf-8")
+        pairs.append((g.text(kids[0]).strip(), g.text(kids[-1]), after_value))
+    pairs.append((key, value, ","))
+    width = max(len(k) for k, _v, _a in pairs) + 1
+    pad = indent(f.lines[run[0].start_point[0]])
+    first, last_line = run[0].start_point[0] + 1, run[-1].end_point[0] + 1
+    return replace_lines(first, last_line, [f"{pad}{(k + ':').ljust(width)} {v}{a}" for k, v, a in pairs])
