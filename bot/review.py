@@ -20,6 +20,7 @@ from bot.models import (
     Skipped,
     VerificationRow,
 )
+from checks.fixes import Resolver
 from checks.registry import RepoView, Rule
 from checks.source import SourceFile, file_kinds
 
@@ -37,6 +38,7 @@ def review(
     cache: FindingsCache | None = None,
     scope: str | None = None,
     executor: Executor | None = None,
+    resolve: Resolver | None = None,
 ) -> Review:
     """Review the changed files.
 
@@ -44,7 +46,8 @@ def review(
     `repo_texts` other repository files that cross-file rules asked for; `previous` the findings of
     the last review of the same pull request, for the verification table. With an `executor` (a
     process pool, see bot/parallel.py) big reviews analyse files in chunks there; cross-file rules
-    still run here, over the repository view. Results are the same either way.
+    still run here, over the repository view. Results are the same either way. `resolve` lets fixes
+    pin CI actions to commits (see bot/action_pins.py).
     """
     if rules is None:
         from checks import all_rules
@@ -102,11 +105,11 @@ def review(
         if result is None and cache is not None:
             result = _cache_hit(cache, _cache_key(source, change, rules_hash))
         if result is None:
-            result = analyze_file(source, local_rules, config)
+            result = analyze_file(source, local_rules, config, resolve=resolve)
             if cache is not None:
                 cache[_cache_key(source, change, rules_hash)] = result
         if repo_rules:
-            extra = analyze_file(source, repo_rules, config, repo)
+            extra = analyze_file(source, repo_rules, config, repo, resolve=resolve)
             result = FileResult(result.findings + extra.findings, result.skipped or extra.skipped,
                                 result.errors + extra.errors)
         inv.add(source)

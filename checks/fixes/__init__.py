@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ class Suggestion:
     start_line: int
     end_line: int
     replacement: str
+    original: str = field(default="", compare=False)  # the lines it replaces (for diffs); set by suggest()
 
     def to_json(self, path: str) -> dict:
         return {"path": path, "start_line": self.start_line, "end_line": self.end_line,
@@ -81,14 +82,12 @@ def suggest(rule_id: str, source: "SourceFile", where: Where, ctx: FixContext | 
     if fn is None:
         return None
     found = fn(source, where, ctx or FixContext())
-    if found is None or _noop(source, found):
+    if found is None or not 1 <= found.start_line <= found.end_line <= len(source.lines):
         return None
-    return found
-
-
-def _noop(source: "SourceFile", s: Suggestion) -> bool:
-    old = "".join(line + "\n" for line in source.lines[s.start_line - 1 : s.end_line])
-    return old == s.replacement
+    old = "".join(line + "\n" for line in source.lines[found.start_line - 1 : found.end_line])
+    if old == found.replacement:
+        return None
+    return replace(found, original=old)
 
 
 def apply(text: str, suggestions: Iterable[Suggestion]) -> str:

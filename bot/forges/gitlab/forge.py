@@ -15,7 +15,7 @@ from bot.forges.gitlab.positions import plan_inline
 from bot.forges.http_policy import backoff_delay
 from bot.job import Job
 from bot.models import ChangedFile, PreviousFinding, Review
-from bot.render.comments import config_error_summary, inline_comment, summary_comment
+from bot.render.comments import config_error_summary, gitlab_fix, inline_comment, summary_comment
 from bot.state import SUMMARY_MARKER, decode_state
 
 if TYPE_CHECKING:
@@ -144,7 +144,8 @@ class GitLabForge:
                            review.max_inline_comments, self.diff.refs)
         posted = 0
         for finding, pos in plan.posts:
-            if await publish.create_discussion(self.http, self.pid, self.iid, inline_comment(finding), pos):
+            body = inline_comment(finding, gitlab_fix(finding, pos["new_line"], self.diff.lines.get(finding.path, {})))
+            if await publish.create_discussion(self.http, self.pid, self.iid, body, pos):
                 posted += 1
             else:
                 plan.not_inline.append(finding)

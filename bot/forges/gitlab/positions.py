@@ -45,6 +45,9 @@ def position(finding: Finding, change: ChangedFile | None, lines: Mapping[int, i
         return None
     end = max(finding.end_line or finding.line, finding.line)
     line = next((n for n in range(finding.line, end + 1) if n in lines), None)
+    s = finding.suggestion
+    if s is not None and all(n in lines for n in range(s.start_line, s.end_line + 1)):
+        line = s.start_line  # inside the lines the fix replaces, so the note can carry a suggestion
     if line is None:
         return None
     pos = {"position_type": "text", "base_sha": refs.base_sha, "start_sha": refs.start_sha,
