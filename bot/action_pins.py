@@ -86,7 +86,7 @@ def api_resolver(get: Callable[[str], Awaitable[dict]], loop: asyncio.AbstractEv
         except TimeoutError as exc:
             future.cancel()
             raise OSError("the forge did not answer in time") from exc
-        except Exception as exc:  # 404 for a deleted tag, 403 rate limit...: no fix for this one
+        except Exception as exc:  # noqa: BLE001  (404: a deleted tag, 403: rate limit...): no fix
             log.info("cannot resolve %s@%s: %s", repo, ref, exc)
             return None
         return (data or {}).get("sha") if isinstance(data, dict) else None

@@ -77,7 +77,7 @@ def fixers() -> dict[str, FixFn]:
     return _FIXERS
 
 
-def suggest(rule_id: str, source: "SourceFile", where: Where, ctx: FixContext | None = None) -> Suggestion | None:
+def suggest(rule_id: str, source: SourceFile, where: Where, ctx: FixContext | None = None) -> Suggestion | None:
     fn = fixers().get(rule_id)
     if fn is None:
         return None

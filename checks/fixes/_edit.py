@@ -24,7 +24,7 @@ def replace_lines(start: int, end: int, new_lines: list[str]) -> Suggestion:
     return Suggestion(start, end, whole(new_lines))
 
 
-def splice(f: "SourceFile", start: tuple[int, int], end: tuple[int, int], new: str) -> Suggestion:
+def splice(f: SourceFile, start: tuple[int, int], end: tuple[int, int], new: str) -> Suggestion:
     """Replace the text from (line, byte column) `start` to `end` (exclusive) with `new`.
 
     Columns are UTF-8 byte offsets, as Python's ast and tree-sitter report them."""
@@ -35,7 +35,7 @@ def splice(f: "SourceFile", start: tuple[int, int], end: tuple[int, int], new: s
     return Suggestion(sl, el, text + "\n")
 
 
-def remove_item(f: "SourceFile", item: tuple[int, int, int, int], before: tuple[int, int] | None,
+def remove_item(f: SourceFile, item: tuple[int, int, int, int], before: tuple[int, int] | None,
                 after: tuple[int, int] | None) -> Suggestion:
     """Remove one element of a comma-separated list (an argument, a struct field).
 

@@ -15,7 +15,7 @@ def _elements(body: g.Node) -> list[g.Node]:
     return [c for c in body.named_children if c.type != "comment"]
 
 
-def drop_element(f: "SourceFile", elem: g.Node) -> Suggestion:
+def drop_element(f: SourceFile, elem: g.Node) -> Suggestion:
     siblings = _elements(elem.parent)
     i = siblings.index(elem)
     before = siblings[i - 1].end_point if i > 0 else None
@@ -25,7 +25,7 @@ def drop_element(f: "SourceFile", elem: g.Node) -> Suggestion:
                        (after[0] + 1, after[1]) if after else None)
 
 
-def alone_on_lines(f: "SourceFile", stmt: g.Node) -> bool:
+def alone_on_lines(f: SourceFile, stmt: g.Node) -> bool:
     first = f.lines[stmt.start_point[0]].encode("utf-8")
     last = f.lines[stmt.end_point[0]].encode("utf-8")
     rest = last[stmt.end_point[1]:].strip()
@@ -33,7 +33,7 @@ def alone_on_lines(f: "SourceFile", stmt: g.Node) -> bool:
         stmt.parent is not None and len(_elements(stmt.parent)) > 1
 
 
-def add_field(f: "SourceFile", lit: g.Node, key: str, value: str) -> Suggestion | None:
+def add_field(f: SourceFile, lit: g.Node, key: str, value: str) -> Suggestion | None:
     """Add `key: value` to a keyed composite literal, on one line or as a new last line."""
     body = lit.child_by_field_name("body")
     if body is None:

@@ -13,7 +13,7 @@ _ITEM = re.compile(r"^(\s*-\s+)*\s*")
 _KEY = re.compile(r"""^[\w"'./-]+\s*:(\s|$)""")
 
 
-def key_column(f: "SourceFile", m: YMap) -> int | None:
+def key_column(f: SourceFile, m: YMap) -> int | None:
     """Column of the keys of a block mapping (after any `- ` of the list item it starts), or None
     when the mapping is in flow style (`{a: 1}`)."""
     line = f.lines[m.line - 1]
@@ -23,7 +23,7 @@ def key_column(f: "SourceFile", m: YMap) -> int | None:
     return col
 
 
-def step(f: "SourceFile") -> int:
+def step(f: SourceFile) -> int:
     """The file's indentation step: the smallest indentation of any line, 2 if there is none."""
     found = [len(ln) - len(ln.lstrip(" ")) for ln in f.lines if ln.strip() and not ln.lstrip().startswith("#")]
     found = [n for n in found if n > 0]

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import ast
 
-from checks.fixes import FixContext, Suggestion, Where, fixer
-from checks.fixes import _go, _py
-from checks.fixes._edit import indent, replace_lines, splice
+from checks.fixes import FixContext, Suggestion, Where, _go, _py, fixer
 from checks.lang import golang as g
 from checks.lang.python import dotted, has_star_kwargs, kwarg, qualname
 from checks.source import SourceFile
@@ -27,8 +25,7 @@ def fix(f: SourceFile, where: Where, ctx: FixContext) -> Suggestion | None:
 
 def _python(f: SourceFile, line: int, seconds: int) -> Suggestion | None:
     imports = f.python_imports
-    found = [c for c in _py.calls_on(f, line) if isinstance(c.func, (ast.Attribute, ast.Name))
-             and (dotted(c.func) or "").rsplit(".", 1)[-1] in _VERBS | _CLIENTS
+    found = [c for c in _py.calls_on(f, line) if _http_call(c, imports)
              and kwarg(c, "timeout") is None and not has_star_kwargs(c)]
     if len(found) != 1:
         return None
@@ -40,33 +37,16 @@ def _python(f: SourceFile, line: int, seconds: int) -> Suggestion | None:
         if module is None:
             return None  # ClientTimeout is not reachable without a new import
         value = f"{module}.ClientTimeout(total={seconds})"
-    return _add_keyword(f, call, f"timeout={value}")
+    return _py.add_keyword(f, call, f"timeout={value}")
 
 
-def _add_keyword(f: SourceFile, call: ast.Call, text: str) -> Suggestion | None:
-    args = _py.arguments(call)
-    close = (call.end_lineno, call.end_col_offset - 1)  # the `)`
-    if not args:
-        return splice(f, close, close, text)
-    last = args[-1]
-    between = _between(f, (last.end_lineno, last.end_col_offset), close)
-    if "\n" in between:  # one argument per line, `)` on its own line: a new line in the same style
-        pad = indent(f.lines[last.lineno - 1])
-        comma = "," if between.lstrip().startswith(",") else ""
-        tail = f.lines[last.end_lineno - 1]
-        if not comma:
-            edited = splice(f, (last.end_lineno, last.end_col_offset), (last.end_lineno, last.end_col_offset), ",")
-            tail = edited.replacement.rstrip("\n")
-        return replace_lines(last.end_lineno, last.end_lineno, [tail, f"{pad}{text}{comma or ','}"])
-    end = (last.end_lineno, last.end_col_offset)
-    return splice(f, end, end, f", {text}")
-
-
-def _between(f: SourceFile, start: tuple[int, int], end: tuple[int, int]) -> str:
-    lines = [ln.encode("utf-8") for ln in f.lines[start[0] - 1 : end[0]]]
-    if len(lines) == 1:
-        return lines[0][start[1] : end[1]].decode("utf-8")
-    return b"\n".join([lines[0][start[1]:], *lines[1:-1], lines[-1][: end[1]]]).decode("utf-8")
+def _http_call(call: ast.Call, imports: dict[str, str]) -> bool:
+    """A call the rule may flag: an HTTP library function or client, or a verb on a session."""
+    name = qualname(call.func, imports) or dotted(call.func) or ""
+    last = name.rsplit(".", 1)[-1]
+    if name.split(".")[0] in ("requests", "httpx", "aiohttp"):
+        return last in _VERBS | _CLIENTS
+    return isinstance(call.func, ast.Attribute) and last in _VERBS
 
 
 def _golang(f: SourceFile, line: int, seconds: int) -> Suggestion | None:

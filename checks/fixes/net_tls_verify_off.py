@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import ast
 
-from checks.fixes import FixContext, Suggestion, Where, fixer
-from checks.fixes import _go, _py
+from checks.fixes import FixContext, Suggestion, Where, _go, _py, fixer
 from checks.lang import golang as g
 from checks.lang.python import kwarg
 from checks.source import SourceFile
