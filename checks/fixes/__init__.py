@@ -91,18 +91,20 @@ def suggest(rule_id: str, source: SourceFile, where: Where, ctx: FixContext | No
 
 
 def apply(text: str, suggestions: Iterable[Suggestion]) -> str:
-    """`text` with the suggestions applied, bottom-up; one overlapping an earlier-kept one is skipped."""
-    lines = text.splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
-        trailing_newline = False
-    else:
-        trailing_newline = True
+    """`text` with the suggestions applied, bottom-up; one overlapping a later one is skipped.
+
+    Lines split at "\n" only, as the parsers number them; a CRLF file keeps its line ends."""
+    crlf = "\r\n" in text
+    lines = text.split("\n")
+    trailing_newline = lines[-1] == ""
+    if trailing_newline:
+        lines.pop()
     taken_from = len(lines) + 1
     for s in sorted(suggestions, key=lambda s: (s.start_line, s.end_line), reverse=True):
         if s.end_line >= taken_from or s.start_line < 1 or s.end_line > len(lines):
             continue
-        lines[s.start_line - 1 : s.end_line] = s.replacement.splitlines(keepends=True)
+        new = s.replacement.split("\n")[:-1] if s.replacement else []
+        lines[s.start_line - 1 : s.end_line] = [line + "\r" for line in new] if crlf else new
         taken_from = s.start_line
-    out = "".join(lines)
-    return out if trailing_newline or not out.endswith("\n") else out[:-1]
+    out = "\n".join(lines)
+    return out + "\n" if trailing_newline and lines else out
