@@ -10,7 +10,7 @@ from tests.github.helpers import REPO, ROOT_DOCKERFILE, pr_payload
 
 pytestmark = pytest.mark.slow  # real servers on loopback
 
-_SUGGESTION = re.compile(r"```suggestion\n(.*?)```", re.S)
+_SUGGESTION = re.compile(r"```suggestion\n(.*?)```", re.DOTALL)
 _CONTAINER_TAIL = "".join(f"            - name: V{i}\n              value: \"{i}\"\n" for i in range(6))
 DEPLOYMENT = """apiVersion: apps/v1
 kind: Deployment
