@@ -308,8 +308,8 @@ DECLINED = [
     ("http.client-no-timeout", "internal/c.go", 'package c\n\nimport "net/http"\n\nvar c = &http.Client{}\n'),
     # which client should replace http.Get is a design choice
     ("http.client-no-timeout", "internal/c.go",
-     'package c\n\nimport (\n\t"net/http"\n\t"time"\n)\n\nvar _ = time.Second\n\n'
-     'func f() { _, _ = http.Get("http://x") }\n'),
+     ('package c\n\nimport (\n\t"net/http"\n\t"time"\n)\n\nvar _ = time.Second\n\n'
+     'func f() { _, _ = http.Get("http://x") }\n')),
     # aiohttp's ClientTimeout is not reachable without a new import
     ("http.client-no-timeout", "app/a.py",
      "from aiohttp import ClientSession\n\n\nasync def f():\n    async with ClientSession() as s:\n        pass\n"),
@@ -318,15 +318,15 @@ DECLINED = [
      'import jwt\n\n\ndef read(token):\n    return jwt.decode(token, options={"verify_signature": False})\n'),
     # the image tag the deployment should run is unknown
     ("k8s.image-latest", "deploy/pod.yaml",
-     "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n"
-     "      image: web:latest\n"),
+     ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n"
+     "      image: web:latest\n")),
     ("compose.image-latest", "docker-compose.yml", "services:\n  web:\n    image: nginx:latest\n"),
     # an unknown distro family: creating a user could break the build
     ("docker.root-user", "Dockerfile", 'FROM mycorp/base:7\nCOPY . /app\nCMD ["/app/run"]\n'),
     # pwsh reads variables as $env:NAME
     ("ci.script-injection", ".github/workflows/t.yml",
-     "on: issues\njobs:\n  t:\n    runs-on: windows-latest\n    steps:\n"
-     "      - run: echo \"${{ github.event.issue.title }}\"\n"),
+     ("on: issues\njobs:\n  t:\n    runs-on: windows-latest\n    steps:\n"
+     "      - run: echo \"${{ github.event.issue.title }}\"\n")),
     # `os` is not imported: the drop-in needs an import edit elsewhere
     ("quality.deprecated-dependency", "internal/r.go",
      'package r\n\nimport "io/ioutil"\n\nfunc Read(p string) ([]byte, error) { return ioutil.ReadFile(p) }\n'),
