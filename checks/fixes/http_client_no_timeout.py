@@ -15,6 +15,7 @@ _CLIENTS = {"Client", "AsyncClient", "ClientSession"}
 
 @fixer("http.client-no-timeout")
 def fix(f: SourceFile, where: Where, ctx: FixContext) -> Suggestion | None:
+    # configurable once the rule declares a `fix_timeout_seconds` option; 10 s until then
     seconds = ctx.options.get("fix_timeout_seconds", DEFAULT_SECONDS)
     if "python" in f.kinds:
         return _python(f, where.line, seconds)
