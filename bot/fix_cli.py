@@ -55,7 +55,8 @@ def _run(args: argparse.Namespace) -> int:
     # the work tree against the merge base: the change as it is on disk
     diff = git(root, "diff", "--no-color", "--no-ext-diff", "--no-textconv", "-M", "-U3", merge_base, "--")
     forge = LocalGitForge(root, diff_text=diff.decode("utf-8", "replace"), config_path=args.config)
-    forge.action_resolver = lambda loop: git_resolver()  # pins actions when the network allows
+    if not args.rule or "ci.unpinned-action" in args.rule:
+        forge.action_resolver = lambda loop: git_resolver()  # pins actions when the network allows
     findings, config = asyncio.run(_findings(forge, args))
     wanted = _selected(findings, args, root)
     dirty = _dirty(root)
