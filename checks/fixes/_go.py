@@ -15,9 +15,43 @@ def _elements(body: g.Node) -> list[g.Node]:
     return [c for c in body.named_children if c.type != "comment"]
 
 
+def _one_line_keyed(e: g.Node) -> bool:
+    return e.type == "keyed_element" and e.start_point[0] == e.end_point[0]
+
+
+def _run(elems: list[g.Node], at: int) -> list[g.Node]:
+    """The section of elements around `elems[at]` gofmt aligns together: one-line `key: value`
+    elements on consecutive lines."""
+    lo = hi = at
+    while lo > 0 and _one_line_keyed(elems[lo - 1]) and elems[lo - 1].end_point[0] + 1 == elems[lo].start_point[0]:
+        lo -= 1
+    while hi + 1 < len(elems) and _one_line_keyed(elems[hi + 1]) and \
+            elems[hi].end_point[0] + 1 == elems[hi + 1].start_point[0]:
+        hi += 1
+    return elems[lo : hi + 1]
+
+
+def _pair(f: SourceFile, e: g.Node) -> tuple[str, str, str]:
+    """(key, value, what follows the value on its line: `,` and any comment) of a one-line element."""
+    kids = [c for c in e.named_children if c.type != "comment"]
+    after = f.lines[e.start_point[0]].encode("utf-8")[kids[-1].end_point[1]:].decode("utf-8")
+    return g.text(kids[0]).strip(), g.text(kids[-1]), after
+
+
+def _aligned(pad: str, pairs: list[tuple[str, str, str]]) -> list[str]:
+    width = max(len(k) for k, _v, _a in pairs) + 1
+    return [f"{pad}{(k + ':').ljust(width)} {v}{a}" for k, v, a in pairs]
+
+
 def drop_element(f: SourceFile, elem: g.Node) -> Suggestion:
     siblings = _elements(elem.parent)
     i = siblings.index(elem)
+    run = _run(siblings, i) if _one_line_keyed(elem) else [elem]
+    if len(run) > 1 and all(not f.lines[e.start_point[0]].encode("utf-8")[: e.start_point[1]].strip() for e in run):
+        # a line of an aligned section goes: the rest is re-aligned the way gofmt would
+        rest = [e for e in run if e.start_byte != elem.start_byte]
+        lines = _aligned(indent(f.lines[run[0].start_point[0]]), [_pair(f, e) for e in rest])
+        return replace_lines(run[0].start_point[0] + 1, run[-1].end_point[0] + 1, lines)
     before = siblings[i - 1].end_point if i > 0 else None
     after = siblings[i + 1].start_point if i + 1 < len(siblings) else None
     span = (elem.start_point[0] + 1, elem.start_point[1], elem.end_point[0] + 1, elem.end_point[1])
@@ -55,25 +89,11 @@ def add_field(f: SourceFile, lit: g.Node, key: str, value: str) -> Suggestion | 
     last = elems[-1]
     if last.end_point[0] + 1 >= close_line:
         return None  # `}` on the line of the last element: not gofmt's shape, leave it alone
-    # gofmt aligns the values of the run of one-line `key: value` elements the new line joins
-    run = []
-    for e in reversed(elems):
-        if e.start_point[0] != e.end_point[0] or (run and e.end_point[0] + 1 != run[-1].start_point[0]):
-            break
-        run.append(e)
-    run.reverse()
-    if not run or run[-1] is not last:
+    if not _one_line_keyed(last):
         pad = indent(f.lines[last.start_point[0]])
         tail = last.end_point[0] + 1
         return replace_lines(tail, tail, [f.lines[tail - 1], f"{pad}{key}: {value},"])
-    pairs = []
-    for e in run:
-        kids = [c for c in e.named_children if c.type != "comment"]
-        line_text = f.lines[e.start_point[0]]
-        after_value = line_text.encode("utf-8")[kids[-1].end_point[1]:].decode("utf-8")
-        pairs.append((g.text(kids[0]).strip(), g.text(kids[-1]), after_value))
-    pairs.append((key, value, ","))
-    width = max(len(k) for k, _v, _a in pairs) + 1
-    pad = indent(f.lines[run[0].start_point[0]])
-    first, last_line = run[0].start_point[0] + 1, run[-1].end_point[0] + 1
-    return replace_lines(first, last_line, [f"{pad}{(k + ':').ljust(width)} {v}{a}" for k, v, a in pairs])
+    # the new last line joins the section of the last element, which gofmt aligns together
+    run = _run(elems, len(elems) - 1)
+    lines = _aligned(indent(f.lines[run[0].start_point[0]]), [*(_pair(f, e) for e in run), (key, value, ",")])
+    return replace_lines(run[0].start_point[0] + 1, run[-1].end_point[0] + 1, lines)

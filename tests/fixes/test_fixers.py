@@ -107,6 +107,26 @@ CASES = [
 
         var cfg = &tls.Config{MinVersion: tls.VersionTLS12}
         """),
+    ("net.tls-verify-off", "internal/t.go", """
+        package t
+
+        import "crypto/tls"
+
+        var cfg = &tls.Config{
+        \tMinVersion:         tls.VersionTLS12,
+        \tInsecureSkipVerify: true, // self-signed in staging
+        \tServerName:         "api.internal",
+        }
+        """, """
+        package t
+
+        import "crypto/tls"
+
+        var cfg = &tls.Config{
+        \tMinVersion: tls.VersionTLS12,
+        \tServerName: "api.internal",
+        }
+        """),
     ("code.unsafe-deserialization", "app/a.py", """
         import yaml
 
