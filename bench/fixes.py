@@ -7,12 +7,14 @@ For every file of the real-service corpus (the clones bench/realworld.py makes; 
 modified), the rules that have a fixer run on the file; where a finding has a fix, all the rule's
 fixes are applied in memory and the file is analysed again with every single-file rule. A fix is
 *broken* when the fixed file no longer parses, when a finding it fixed is still there, or when any
-rule reports more findings than before. The table prints, per rule: findings, fixes
+rule reports more findings than before; *unformatted* when a gofmt-clean Go file is not clean after it. The table prints, per rule: findings, fixes
 offered, broken fixes (the target is 0).
 """
 from __future__ import annotations
 
 import argparse
+import shutil
+import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
@@ -26,6 +28,12 @@ from bot.forges.local import list_directory
 from checks import all_rules
 from checks.fixes import apply, fixers
 from checks.source import SourceFile
+
+GOFMT = shutil.which("gofmt")
+
+
+def _gofmt(text: str) -> str:
+    return subprocess.run([GOFMT, "-e"], input=text, capture_output=True, text=True, check=False).stdout
 
 
 def fixed_resolve(repo: str, ref: str) -> str:
@@ -63,6 +71,10 @@ def check_file(path: str, text: str, local: dict, fixable: dict, show: bool) -> 
             stats[(rule_id, "broken")] += 1
             if show:
                 print(f"BROKEN {rule_id} {path}: {problem}")
+        if path.endswith(".go") and GOFMT and _gofmt(text) == text and _gofmt(after_text) != after_text:
+            stats[(rule_id, "unformatted")] += 1
+            if show:
+                print(f"UNFORMATTED {rule_id} {path}")
     return stats
 
 
@@ -90,10 +102,10 @@ def main() -> None:
             if text is None or len(text) > 1_000_000:
                 continue
             totals += check_file(rel, text, local, fixable, args.show)
-    print(f"{'rule':34} {'findings':>8} {'fixed':>6} {'broken':>6}")
+    print(f"{'rule':34} {'findings':>8} {'fixed':>6} {'broken':>6} {'unformatted':>11}")
     for rule_id in sorted(fixable):
         print(f"{rule_id:34} {totals[(rule_id, 'findings')]:>8} {totals[(rule_id, 'fixed')]:>6} "
-              f"{totals[(rule_id, 'broken')]:>6}")
+              f"{totals[(rule_id, 'broken')]:>6} {totals[(rule_id, 'unformatted')]:>11}")
 
 
 if __name__ == "__main__":

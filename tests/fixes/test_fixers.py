@@ -1,6 +1,9 @@
 """What each fixer writes, in the style of the surrounding code, and when it declines."""
 from __future__ import annotations
 
+import shutil
+import subprocess
+
 import pytest
 
 from bot.config import Config
@@ -356,3 +359,18 @@ DECLINED = [
 @pytest.mark.parametrize(("rule_id", "path", "text"), DECLINED, ids=[f"{c[0]}-{i}" for i, c in enumerate(DECLINED)])
 def test_no_fix_where_it_would_be_a_guess(rule_id, path, text) -> None:
     assert fixed(rule_id, path, text) == text
+
+
+GO_CASES = [c for c in CASES if c[1].endswith(".go")]
+
+
+@pytest.mark.skipif(shutil.which("gofmt") is None, reason="gofmt is not installed")
+@pytest.mark.parametrize(("rule_id", "path", "before", "after"), GO_CASES,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(GO_CASES)])
+def test_go_fixes_are_gofmt_clean(rule_id, path, before, after) -> None:
+    def gofmt(text: str) -> str:
+        return subprocess.run(["gofmt"], input=text, capture_output=True, text=True, check=True).stdout
+
+    assert gofmt(dedent(before)) == dedent(before)
+    out = fixed(rule_id, path, before)
+    assert gofmt(out) == out
