@@ -44,7 +44,13 @@ def _aligned(pad: str, pairs: list[tuple[str, str, str]]) -> list[str]:
 
 
 def drop_element(f: SourceFile, elem: g.Node) -> Suggestion:
-    siblings = _elements(elem.parent)
+    body = elem.parent
+    siblings = _elements(body)
+    if len(body.named_children) == 1 and body.start_point[0] != body.end_point[0]:
+        # the only field: `T{\n\tX: y,\n}` becomes `T{}`, as gofmt writes an empty literal
+        (ol, oc), (cl, cc) = body.start_point, body.end_point
+        head, tail = f.lines[ol].encode("utf-8")[:oc], f.lines[cl].encode("utf-8")[cc:]
+        return replace_lines(ol + 1, cl + 1, [(head + b"{}" + tail).decode("utf-8")])
     i = siblings.index(elem)
     run = _run(siblings, i) if _one_line_keyed(elem) else [elem]
     if len(run) > 1 and all(not f.lines[e.start_point[0]].encode("utf-8")[: e.start_point[1]].strip() for e in run):

@@ -130,6 +130,21 @@ CASES = [
         \tServerName: "api.internal",
         }
         """),
+    ("net.tls-verify-off", "internal/t.go", """
+        package t
+
+        import "crypto/tls"
+
+        var cfg = &tls.Config{
+        \tInsecureSkipVerify: true,
+        }
+        """, """
+        package t
+
+        import "crypto/tls"
+
+        var cfg = &tls.Config{}
+        """),
     ("code.unsafe-deserialization", "app/a.py", """
         import yaml
 
