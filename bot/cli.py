@@ -75,6 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("id", nargs="?", help="a rule id, e.g. k8s.security-context")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
 
+    from bot.fix_cli import add_parser as add_fix_parser
+
+    add_fix_parser(sub)
+
     serve = sub.add_parser("serve", help="run the webhook service (GitHub App / GitLab)")
     serve.add_argument("--host", default="0.0.0.0")
     serve.add_argument("--port", type=int, default=8080)
@@ -129,6 +133,10 @@ def main(argv: list[str] | None = None) -> int:
             from bot.baseline_cli import run_baseline
 
             return run_baseline(args)
+        if args.command == "fix":
+            from bot.fix_cli import run as run_fix
+
+            return run_fix(args)
         if args.command == "rules":
             from bot.rules_cli import show_rules
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from checks.fixes import Suggestion
 from checks.model import AREAS, SEVERITIES_DESC, Hit, Severity  # noqa: F401  (re-exported; checks/ owns them)
 
 
@@ -33,6 +34,7 @@ class Finding:
     locations: list[tuple[str, int]] = field(default_factory=list)
     new: bool = True  # False: already present at the merge base (pre-existing, not the change's)
     identity: str = ""  # the fingerprint without its occurrence index: groups identical findings
+    suggestion: Suggestion | None = None  # the mechanical fix, when the rule has an unambiguous one
 
     def to_json(self) -> dict:
         return {
@@ -51,6 +53,7 @@ class Finding:
             "new": self.new,
             "note": self.note,
             "locations": [{"path": p, "line": n} for p, n in self.locations],
+            **({"suggestion": self.suggestion.to_json(self.path)} if self.suggestion else {}),
         }
 
 

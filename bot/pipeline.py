@@ -98,10 +98,12 @@ async def review_job(forge: Forge, job: Job, config: Config, rules: Mapping[str,
     executor = None
     if (parallel or (jobs or 1) > 1) and len(paths) >= POOL_THRESHOLD:
         executor = shared_pool(jobs)
+    pins = getattr(forge, "action_resolver", None)  # forges that can resolve action tags to commits
     return await asyncio.to_thread(
         review, changes, texts, config, previous=previous,
         repo_texts={p: t for p, t in repo_texts.items() if t is not None},
         rules=rules, cache=cache, scope=scope, executor=executor, base_texts=base_texts, baseline=baseline,
+        resolve=pins(asyncio.get_running_loop()) if pins is not None else None,
     )
 
 

@@ -21,6 +21,7 @@ from bot.models import (
     Skipped,
     VerificationRow,
 )
+from checks.fixes import Resolver
 from checks.registry import RepoView, Rule
 from checks.source import SourceFile, file_kinds
 
@@ -40,6 +41,7 @@ def review(
     executor: Executor | None = None,
     base_texts: Mapping[str, str | None] | None = None,
     baseline: Collection[str] | None = None,
+    resolve: Resolver | None = None,
 ) -> Review:
     """Review the changed files.
 
@@ -52,7 +54,8 @@ def review(
     Scope `new`: `base_texts` holds each changed file's text at the merge base (by head path; None
     when unknown). The same rules run on it, and a head finding whose identity the base also has is
     pre-existing: counted in `Review.preexisting`, never in the findings or the verdict. Cross-file
-    rules see the head's repository on both sides. `baseline`: fingerprints to leave out.
+    rules see the base versions of the other changed files on the base side. `baseline`: fingerprints to leave out. `resolve` lets fixes pin CI
+    actions to commits (see bot/action_pins.py).
     """
     if rules is None:
         from checks import all_rules
@@ -118,11 +121,11 @@ def review(
         if result is None and cache is not None:
             result = _cache_hit(cache, _cache_key(source, change, rules_hash))
         if result is None:
-            result = analyze_file(source, local_rules, config)
+            result = analyze_file(source, local_rules, config, resolve=resolve)
             if cache is not None:
                 cache[_cache_key(source, change, rules_hash)] = result
         if repo_rules:
-            result = _with_repo_rules(result, source, repo_rules, config, repo)
+            result = _with_repo_rules(result, source, repo_rules, config, repo, resolve)
         base = None
         if scope == "new" and change.status != "added":
             base = _base_findings(change, (base_texts or {}).get(change.path), local_rules, repo_rules,
@@ -169,8 +172,8 @@ def review(
 
 
 def _with_repo_rules(result: FileResult, source: SourceFile, repo_rules: Mapping[str, Rule], config: Config,
-                     repo: RepoView | None) -> FileResult:
-    extra = analyze_file(source, repo_rules, config, repo)
+                     repo: RepoView | None, resolve: Resolver | None = None) -> FileResult:
+    extra = analyze_file(source, repo_rules, config, repo, resolve=resolve)
     return FileResult(result.findings + extra.findings, result.skipped or extra.skipped,
                       result.errors + extra.errors)
 

@@ -215,6 +215,11 @@ def test_json_shape_types_and_values(mixed: Path) -> None:
     for sev in SEVERITIES:
         assert data["counts"][sev] == sum(f["severity"] == sev for f in data["findings"])
     for f in data["findings"]:
+        suggestion = f.pop("suggestion", None)  # only on findings with a mechanical fix
+        if suggestion is not None:
+            assert list(suggestion) == ["path", "start_line", "end_line", "replacement"]
+            assert suggestion["path"] == f["path"] and 1 <= suggestion["start_line"] <= suggestion["end_line"]
+            assert isinstance(suggestion["replacement"], str)
         assert list(f) == list(FINDING_TYPES)
         for key, typ in FINDING_TYPES.items():
             assert type(f[key]) in (typ if isinstance(typ, tuple) else (typ,)), (key, f)
