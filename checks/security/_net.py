@@ -3,146 +3,14 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
 
 from checks.lang import golang as go
+from checks.lang.pyflow import Flow
 from checks.lang.python import dotted, qualname
 
-# --- Python: scopes and local assignments ------------------------------------------------------
+# --- Python: scopes (the shared value flow lives in checks/lang/pyflow.py) ---------------------
 
-_FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
-
-
-def scope_nodes(scope: ast.AST) -> Iterator[ast.AST]:
-    """Every node in `scope` without descending into nested functions/classes."""
-    stack = list(ast.iter_child_nodes(scope))
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, (*_FUNCS, ast.ClassDef)):
-            continue
-        stack.extend(ast.iter_child_nodes(node))
-
-
-def assignments(scope: ast.AST) -> dict[str, list[ast.expr]]:
-    """Name -> values assigned to it in `scope` (plain, annotated, augmented and walrus assignments)."""
-    out: dict[str, list[ast.expr]] = {}
-    for node in scope_nodes(scope):
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                if isinstance(target, ast.Name):
-                    out.setdefault(target.id, []).append(node.value)
-                elif isinstance(target, (ast.Tuple, ast.List)):
-                    for elt in target.elts:
-                        if isinstance(elt, ast.Name):
-                            out.setdefault(elt.id, []).append(ast.Name(id="__unknown__"))
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
-            out.setdefault(node.target.id, []).append(node.value)
-        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-            out.setdefault(node.target.id, []).append(
-                ast.BinOp(left=ast.Name(id=node.target.id), op=node.op, right=node.value))
-        elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
-            out.setdefault(node.target.id, []).append(node.value)
-        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
-            for elt in ast.walk(node.target):
-                if isinstance(elt, ast.Name):
-                    out.setdefault(elt.id, []).append(ast.Name(id="__unknown__"))
-        elif isinstance(node, (ast.With, ast.AsyncWith)):
-            for item in node.items:
-                if isinstance(item.optional_vars, ast.Name):
-                    out.setdefault(item.optional_vars.id, []).append(item.context_expr)
-    return out
-
-
-class Scopes:
-    """Resolves local names of a node through its enclosing function, then the module."""
-
-    def __init__(self, tree: ast.Module, parents: dict[ast.AST, ast.AST] | None = None):
-        """`parents`: the file's shared child -> parent map (`f.python_parents`); built here if None."""
-        self.tree = tree
-        if parents is None:
-            parents = {}
-            for node in ast.walk(tree):
-                for child in ast.iter_child_nodes(node):
-                    parents[child] = node
-        self.parent: dict[ast.AST, ast.AST] = parents
-        self._cache: dict[ast.AST, dict[str, list[ast.expr]]] = {}
-
-    def function_of(self, node: ast.AST) -> ast.AST | None:
-        cur = self.parent.get(node)
-        while cur is not None:
-            if isinstance(cur, _FUNCS):
-                return cur
-            cur = self.parent.get(cur)
-        return None
-
-    def _assigns(self, scope: ast.AST) -> dict[str, list[ast.expr]]:
-        if scope not in self._cache:
-            self._cache[scope] = assignments(scope)
-        return self._cache[scope]
-
-    def params(self, func: ast.AST | None) -> set[str]:
-        if func is None or not isinstance(func, _FUNCS):
-            return set()
-        a = func.args
-        names = [x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs)]
-        if a.vararg:
-            names.append(a.vararg.arg)
-        if a.kwarg:
-            names.append(a.kwarg.arg)
-        return set(names)
-
-    def values_of(self, name: str, at: ast.AST) -> list[ast.expr] | None:
-        """Values assigned to `name` in the scope of `at` (None when it is a parameter or unknown)."""
-        func = self.function_of(at)
-        while func is not None:
-            if name in self.params(func):
-                return None
-            found = self._assigns(func).get(name)
-            if found:
-                return found
-            func = self.function_of(func)
-        return self._assigns(self.tree).get(name)
-
-
-def is_constant(node: ast.AST | None, scopes: Scopes | None = None, depth: int = 0,
-                safe_call=None) -> bool:
-    """Literal strings/numbers and expressions built only from them (through local names too).
-
-    `safe_call(call)` may declare some calls (e.g. `shlex.quote(x)`) as safe pieces.
-    """
-    if node is None or depth > 6:
-        return False
-    if isinstance(node, ast.Constant):
-        return True
-    if isinstance(node, ast.JoinedStr):
-        return all(is_constant(v, scopes, depth + 1, safe_call) for v in node.values)
-    if isinstance(node, ast.FormattedValue):
-        return is_constant(node.value, scopes, depth + 1, safe_call)
-    if isinstance(node, ast.BinOp):  # "a" + b, "cmd %s" % x
-        return is_constant(node.left, scopes, depth + 1, safe_call) and is_constant(
-            node.right, scopes, depth + 1, safe_call)
-    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
-        return all(is_constant(e, scopes, depth + 1, safe_call) for e in node.elts)
-    if isinstance(node, ast.IfExp):
-        return is_constant(node.body, scopes, depth + 1, safe_call) and is_constant(
-            node.orelse, scopes, depth + 1, safe_call)
-    if isinstance(node, ast.Call):
-        if safe_call is not None and safe_call(node):
-            return True
-        func = node.func
-        # "...".join(<constants>) / "...".format(<constants>)
-        if isinstance(func, ast.Attribute) and func.attr in ("join", "format", "strip", "lower", "upper"):
-            return is_constant(func.value, scopes, depth + 1, safe_call) and all(
-                is_constant(a, scopes, depth + 1, safe_call) for a in node.args) and all(
-                is_constant(k.value, scopes, depth + 1, safe_call) for k in node.keywords)
-        if isinstance(func, ast.Name) and func.id in ("str", "int") and len(node.args) == 1:
-            return func.id == "int" or is_constant(node.args[0], scopes, depth + 1, safe_call)
-        return False
-    if isinstance(node, ast.Name) and scopes is not None:
-        values = scopes.values_of(node.id, node)
-        return bool(values) and all(is_constant(v, scopes, depth + 1, safe_call) for v in values)
-    return False
+Scopes = Flow  # the name the network rules have always used
 
 
 # --- Python: where a value comes from ---------------------------------------------------------

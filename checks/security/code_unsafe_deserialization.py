@@ -56,7 +56,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
             if fn == "decode" and mod != "jsonpickle":
                 continue
             data = call.args[0] if call.args else (kwarg(call, "data") or kwarg(call, "file"))
-            if data is None or _net.is_constant(data, scopes):
+            if data is None or scopes.is_constant(data):
                 continue
             if fn in ("load", "Unpickler") and _local_file(data, scopes, imports):
                 continue
@@ -67,7 +67,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                               "embedded in the payload")
         elif name in ("marshal.loads", "marshal.load"):
             data = call.args[0] if call.args else None
-            if data is not None and not _net.is_constant(data, scopes):
+            if data is not None and not scopes.is_constant(data):
                 yield Hit(call.lineno, end_line=call.end_lineno,
                           message=f"`{dotted(call.func)}` deserializes {_what(data)}; marshal is not safe for "
                                   "untrusted data")
@@ -76,7 +76,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                                                                                         "builtins.exec"):
             fn = name.rsplit(".", 1)[-1]
             code = call.args[0] if call.args else kwarg(call, "source")
-            if code is None or _net.is_constant(code, scopes):
+            if code is None or scopes.is_constant(code):
                 continue
             if _compiled_or_local(code, scopes, imports):
                 continue

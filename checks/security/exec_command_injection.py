@@ -65,7 +65,7 @@ def _python(f: SourceFile) -> Iterator[Hit]:
         return name in _SAFE_CALLS or name.endswith(".quote") and "shlex" in name
 
     def dynamic(node: ast.AST | None) -> bool:
-        return node is not None and not _net.is_constant(node, scopes, safe_call=safe_call)
+        return node is not None and not scopes.is_constant(node, safe_call=safe_call)
 
     for call in f.python_of(ast.Call):
         name = call_name(call, imports)
