@@ -10,7 +10,7 @@ from checks.security._net import go_local_name
 
 _TAG = re.compile(r"<\s*/?\s*(html|head|body|div|span|p|a|ul|li|table|tr|td|form|input|script|h[1-6]|b|i|"
                   r"strong|em|img|br|section|article|nav|button|label|select|option|textarea|pre|code)\b[^>]*>",
-                  re.I)
+                  re.IGNORECASE)
 _HTML_FILE = re.compile(r"(?i)\.(html?|gohtml|tmpl\.html|xhtml)\b")
 # the rendered template reaches a browser: written to a ResponseWriter or served as text/html
 _SERVED_AS_HTML = re.compile(r"text/html|\.HTML\(|http\.ResponseWriter")

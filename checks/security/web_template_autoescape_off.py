@@ -5,9 +5,9 @@ import ast
 import re
 from collections.abc import Iterator
 
-from checks.model import Hit
 from checks.lang.pyflow import Flow
 from checks.lang.python import call_name, dotted, has_star_kwargs, is_constant_expr
+from checks.model import Hit
 from checks.registry import Context, Example, rule
 from checks.security import _web
 from checks.security._go_text_template import text_template_html
