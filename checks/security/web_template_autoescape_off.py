@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from checks.lang.pyflow import Flow
-from checks.lang.python import call_name, dotted, has_star_kwargs, is_constant_expr
+from checks.lang.python import anchor_line, call_name, dotted, has_star_kwargs, is_constant_expr
 from checks.model import Hit
 from checks.registry import Context, Example, rule
 from checks.security import _web
@@ -119,7 +119,7 @@ def _call(f: SourceFile, call: ast.Call, imports: dict[str, str], html_file: boo
         if value is not None:
             # an explicit False is a decision to turn escaping off, wherever the code lives
             if flow.is_false(value):
-                yield Hit(value.lineno, message=f"`{short}(autoescape=False)` renders variables as raw HTML")
+                yield Hit(anchor_line(call, value), message=f"`{short}(autoescape=False)` renders variables as raw HTML")
             return
         if tooling:
             return  # docs/scripts tooling rendering Markdown or config
