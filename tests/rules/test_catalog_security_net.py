@@ -503,10 +503,10 @@ TLS = [
     case("app/clients/partner.py", """
         import httpx
 
-        client = httpx.AsyncClient(  «
+        client = httpx.AsyncClient(
             base_url=settings.PARTNER_URL,
             timeout=10,
-            verify=False,
+            verify=False,  «
         )
     """),
     case("app/clients/partner.py", """
