@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from checks.lang.pyflow import Flow
 from checks.lang.python import anchor_line, call_name, dotted, has_star_kwargs, is_constant_expr
-from checks.model import Hit
+from checks.model import Hit, Severity
 from checks.registry import Context, Example, rule
 from checks.security import _web
 from checks.security._go_text_template import text_template_html
@@ -102,7 +102,11 @@ def _python(f: SourceFile) -> Iterator[Hit]:
 
 def _autoescape_arg(call: ast.Call, short: str, flow: Flow) -> ast.expr | None:
     """The `autoescape` argument in any form: keyword, `**options` the flow can read, or positional."""
-    value = flow.keyword(call, "autoescape")
+    value = next((kw.value for kw in call.keywords if kw.arg == "autoescape"), None)
+    if value is None:
+        spread = flow.keyword(call, "autoescape")
+        if spread is not None:  # from **options: the dict or `options["autoescape"] = …` line reports it
+            return spread if not flow.is_false(spread) else ast.Constant(value=None)
     if value is None:
         index = _AUTOESCAPE_POSITION.get(short, _ENV_AUTOESCAPE_POSITION)
         if len(call.args) > index and not any(isinstance(a, ast.Starred) for a in call.args[:index + 1]):
@@ -126,12 +130,19 @@ def _call(f: SourceFile, call: ast.Call, imports: dict[str, str], html_file: boo
         if has_star_kwargs(call) or _NON_HTML_ENV.search(name):
             return
         if short == "Template":
-            src = call.args[0] if call.args else None
-            literal_html = isinstance(src, ast.Constant) and isinstance(src.value, str) and _TAG.search(src.value)
-            if not (literal_html or html_file):
-                return
-            yield Hit(call.lineno, message="`jinja2.Template(...)` is created without `autoescape=True`, so "
-                                           "rendered values are not HTML-escaped")
+            src = flow.resolve(call.args[0]) if call.args else None
+            message = "`jinja2.Template(...)` is created without `autoescape=True`, so rendered values are not " \
+                      "HTML-escaped"
+            if isinstance(src, ast.Constant) and isinstance(src.value, str):
+                if _TAG.search(src.value):
+                    yield Hit(call.lineno, message=message)
+                return  # a visible template with no HTML in it (plain text, chat or issue-tracker markup)
+            if _STRONG_HTML.search(f.text):
+                yield Hit(call.lineno, message=message)
+            elif html_file:
+                yield Hit(call.lineno, severity=Severity.MEDIUM, message=message + "; verify whether the output "
+                          "is HTML", note="MEDIUM: the template text is not in this file and nothing here serves "
+                                          "HTML")
             return
         if not html_file:
             return  # configuration/code generation with Jinja2: not HTML
@@ -150,8 +161,31 @@ def _call(f: SourceFile, call: ast.Call, imports: dict[str, str], html_file: boo
             return
         if not _untrusted(arg, imports, cleaned) and not _local_untrusted(arg, fn, imports, cleaned):
             return
-        yield Hit(call.lineno, message=f"`{short}(...)` marks a non-literal value as safe HTML, bypassing "
-                                       "auto-escaping")
+        message = f"`{short}(...)` marks a non-literal value as safe HTML, bypassing auto-escaping"
+        pieces = flow.string_pieces(arg)
+        if _from_parameters_only(pieces, fn, flow):
+            # a helper/template tag formatting what its caller passes: the caller decides what is user data
+            yield Hit(call.lineno, severity=Severity.MEDIUM, message=message + "; verify what callers pass (use "
+                      "`format_html`/`Markup(...).format(...)` to escape it)",
+                      note="MEDIUM: built from this function's parameters, whose origin is not visible here")
+            return
+        yield Hit(call.lineno, message=message)
+
+
+_STRONG_HTML = re.compile(r"(?i)text/html|HTMLResponse|\.html?['\"]|<(html|body|div|p|a|span|table|ul|li|br|b|h[1-6])"
+                          r"[\s>/]")
+
+
+def _from_parameters_only(pieces: list[ast.expr], fn: ast.AST | None, flow: Flow) -> bool:
+    """Every piece is (an attribute of) a parameter of `fn` whose name does not say it is user input."""
+    if fn is None or not pieces:
+        return False
+    params = flow.params(fn)
+    for piece in pieces:
+        root = _root(piece)
+        if root is None or root not in params or root in ("request", "req") or _USERISH.search(ast.unparse(piece)):
+            return False
+    return True
 
 
 def _safe_arg(arg: ast.expr, imports: dict[str, str]) -> bool:
