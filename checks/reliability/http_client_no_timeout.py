@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
-from checks.model import Hit
 from checks.lang import golang as g
 from checks.lang.python import dotted, has_star_kwargs, kwarg, qualname
+from checks.model import Hit, Severity
 from checks.registry import Context, Example, rule
 from checks.reliability import _go
+from checks.security._web import is_non_prod_path
 from checks.source import SourceFile
 
 _VERBS = {"get", "post", "put", "patch", "delete", "head", "options", "request"}
@@ -22,6 +24,8 @@ _PY_CLIENTS = {
 }
 _PY_SESSIONS = {"requests.Session", "requests.session", "requests.sessions.Session"}
 _GO_FUNCS = {"Get", "Post", "Head", "PostForm"}
+_CLI_LIBS = ("click", "argparse", "typer", "fire", "docopt")
+_GO_DEADLINE = re.compile(r"\bcontext\.With(Timeout|Deadline)\(")
 
 
 @rule(
@@ -86,6 +90,8 @@ def _check_py(f: SourceFile) -> Iterator[Hit]:
                 if name:
                     sessions.add(name)
     seen: set[int] = set()
+    # a command-line tool or script the operator runs and can interrupt: a hang there is not an outage
+    tool = is_non_prod_path(f.path) or any(v.split(".")[0] in _CLI_LIBS for v in imps.values())
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
@@ -102,7 +108,11 @@ def _check_py(f: SourceFile) -> Iterator[Hit]:
                       "(sessions have no default timeout)"
         if msg and node.lineno not in seen:
             seen.add(node.lineno)
-            yield Hit(node.lineno, message=msg)
+            if tool:
+                yield Hit(node.lineno, message=msg, severity=Severity.MEDIUM,
+                          note="MEDIUM: a command-line tool or script, not a long-running service")
+            else:
+                yield Hit(node.lineno, message=msg)
 
 
 # --- Go -----------------------------------------------------------------------------------------
@@ -144,12 +154,22 @@ def _check_go(f: SourceFile) -> Iterator[Hit]:
     if not http_names:
         return
     seen: set[int] = set()
+    file_deadlines = bool(_GO_DEADLINE.search(f.text))
 
-    def hit(node: g.Node, msg: str) -> Iterator[Hit]:
+    def hit(node: g.Node, msg: str, bounded_by_context: bool = False) -> Iterator[Hit]:
         ln = g.line(node)
-        if ln not in seen:
-            seen.add(ln)
-            yield Hit(ln, message=msg)
+        if ln in seen:
+            return
+        seen.add(ln)
+        if bounded_by_context:
+            func = _go.enclosing_func(node)
+            if func is not None and _GO_DEADLINE.search(g.text(func)):
+                return  # the request carries a context deadline set in this function
+            if file_deadlines:
+                yield Hit(ln, message=msg, severity=Severity.LOW,
+                          note="LOW: this file bounds its requests with context deadlines")
+                return
+        yield Hit(ln, message=msg)
 
     default_timeout_set = False
     for a in g.walk(root, "assignment_statement"):
@@ -170,7 +190,7 @@ def _check_go(f: SourceFile) -> Iterator[Hit]:
             if parent is not None and parent.type == "selector_expression" and \
                     g.text(parent.child_by_field_name("field")) == "Timeout":
                 continue
-            yield from hit(node, "`http.DefaultClient` has no timeout; requests through it can hang forever")
+            yield from hit(node, "`http.DefaultClient` has no timeout; requests through it can hang forever", True)
         else:
             typ = node.child_by_field_name("type")
             if _go.qual(typ, imps) != "net/http.Client":
@@ -181,4 +201,4 @@ def _check_go(f: SourceFile) -> Iterator[Hit]:
             if _sets_field(scope or root, var, {"Timeout"}):
                 continue
             label = f"`{var}`" if var else "An `http.Client`"
-            yield from hit(node, f"{label} is built as `http.Client{{...}}` without `Timeout`")
+            yield from hit(node, f"{label} is built as `http.Client{{...}}` without `Timeout`", True)
