@@ -82,6 +82,23 @@ def _nginx(f: SourceFile) -> Iterator[Hit]:
             yield Hit(n, message="nginx sets `Access-Control-Allow-Origin: *`, so any website may call this API")
 
 
+_CREDENTIALS_ON = re.compile(r"""(?i)Access-Control-Allow-Credentials["']?\s*[,:=]\s*["']?true""")
+_TOKEN_HEADERS = re.compile(r"""(?i)Access-Control-Allow-Headers["']?\s*[,:=]\s*["'][^"'\n]*"""
+                            r"""(Authorization|[\w-]*Token|X-Api-Key)""")
+
+
+def _header_hit(f: SourceFile, line: int) -> Hit:
+    """`Access-Control-Allow-Origin: *` set by hand. Browsers send no cookies with `*`; when the API
+    authenticates with a header (`Authorization`, `X-Auth-Token`) a foreign page does not have, the
+    wildcard exposes only what is public anyway: MEDIUM."""
+    message = "The response sets `Access-Control-Allow-Origin: *`"
+    severity = _public(f, line, False)
+    if severity is None and not _CREDENTIALS_ON.search(f.text) and _TOKEN_HEADERS.search(f.text):
+        return Hit(line, message=message, severity=Severity.MEDIUM,
+                   note="MEDIUM: no credentials are allowed and the API authenticates with a request header")
+    return Hit(line, message=message, severity=severity)
+
+
 def _public(f: SourceFile, line: int, credentials: bool) -> Severity | None:
     """MEDIUM for a wildcard on something a nearby comment declares public, with credentials off."""
     if not credentials and _PUBLIC_HINT.search(_web.comments_near(f.lines, line, before=3)):
@@ -123,13 +140,11 @@ def _python(f: SourceFile) -> Iterator[Hit]:
                 # response.headers["Access-Control-Allow-Origin"] = "*"
                 if isinstance(t, ast.Subscript) and (_web.const_str(t.slice) or "").lower() == _ACAO \
                         and _web.const_str(node.value) == "*" and not _web.py_under_wildcard_condition(node, parent_of):
-                    yield Hit(node.lineno, message="The response sets `Access-Control-Allow-Origin: *`",
-                              severity=_public(f, node.lineno, False))
+                    yield _header_hit(f, node.lineno)
         elif isinstance(node, ast.Dict):
             for k, v in zip(node.keys, node.values, strict=True):
                 if (_web.const_str(k) or "").lower() == _ACAO and _web.const_str(v) == "*":
-                    yield Hit(k.lineno, message="The response sets `Access-Control-Allow-Origin: *`",
-                              severity=_public(f, k.lineno, False))
+                    yield _header_hit(f, k.lineno)
 
 
 def _py_call(f: SourceFile, call: ast.Call, imports: dict[str, str], assigns: dict, flask_cfg: bool
@@ -199,8 +214,7 @@ def _py_call(f: SourceFile, call: ast.Call, imports: dict[str, str], assigns: di
     # Django-style header setting: response.headers.setdefault / __setitem__ via call
     if short in ("setdefault", "set", "add", "append", "add_header") and len(call.args) >= 2:
         if (_web.const_str(call.args[0]) or "").lower() == _ACAO and _web.const_str(call.args[1]) == "*":
-            yield Hit(call.lineno, message="The response sets `Access-Control-Allow-Origin: *`",
-                      severity=_public(f, call.lineno, False))
+            yield _header_hit(f, call.lineno)
 
 
 # --- Go -------------------------------------------------------------------------------------
@@ -249,8 +263,7 @@ def _golang(f: SourceFile) -> Iterator[Hit]:
         elif method in ("Set", "Add", "Header", "SetHeader", "Set") and len(args) >= 2:
             if (go_str := go.string_value(args[0])) and go_str.lower() == _ACAO and go.string_value(args[1]) == "*" \
                     and not _web.go_under_wildcard_condition(node):
-                yield Hit(go.line(node), message="The response sets `Access-Control-Allow-Origin: *`",
-                          severity=_public(f, go.line(node), False))
+                yield _header_hit(f, go.line(node))
 
 
 def _go_field_assign(node: go.Node) -> tuple[str, go.Node] | None:
