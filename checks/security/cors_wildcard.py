@@ -5,16 +5,16 @@ import ast
 import re
 from collections.abc import Iterator
 
-from checks.model import Hit, Severity
 from checks.lang import golang as go
 from checks.lang.python import call_name, has_star_kwargs, kwarg
+from checks.model import Hit, Severity
 from checks.registry import Context, Example, rule
 from checks.security import _web
 from checks.source import ParseError, SourceFile
 
 _ACAO = "access-control-allow-origin"
 _WILD_REGEX = {".*", ".+", "^.*$", "^.+$", "*", "(.*)"}
-_PUBLIC_HINT = re.compile(r"\bpublic\b", re.I)
+_PUBLIC_HINT = re.compile(r"\bpublic\b", re.IGNORECASE)
 _ANN_ORIGIN = "nginx.ingress.kubernetes.io/cors-allow-origin"
 _ANN_ENABLE = "nginx.ingress.kubernetes.io/enable-cors"
 
@@ -70,7 +70,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
 
 
 _NGINX_ACAO = re.compile(r"""^\s*(?:[\w./-]+\s*:\s*[|>]?-?\s*)?(?:more_set_headers\s+["']|add_header\s+)["']?"""
-                         r"""Access-Control-Allow-Origin["']?\s*:?\s*["']?\*["']?(?:\s+always)?\s*["']?;""", re.I)
+                         r"""Access-Control-Allow-Origin["']?\s*:?\s*["']?\*["']?(?:\s+always)?\s*["']?;""", re.IGNORECASE)
 
 
 def _nginx(f: SourceFile) -> Iterator[Hit]:
@@ -281,9 +281,9 @@ def _go_field_assign(node: go.Node) -> tuple[str, go.Node] | None:
 # --- JavaScript / TypeScript ---------------------------------------------------------------
 
 _JS_HEADER = re.compile(
-    r"""(?:setHeader|header|set|append)\(\s*['"]access-control-allow-origin['"]\s*,\s*['"]\*['"]""", re.I)
-_JS_ORIGIN_STAR = re.compile(r"""\bcors\s*\(\s*\{[^)]*?\borigin\s*:\s*(?:['"]\*['"]|true\b)""", re.S)
-_JS_HEADER_OBJ = re.compile(r"""['"]access-control-allow-origin['"]\s*:\s*['"]\*['"]""", re.I)
+    r"""(?:setHeader|header|set|append)\(\s*['"]access-control-allow-origin['"]\s*,\s*['"]\*['"]""", re.IGNORECASE)
+_JS_ORIGIN_STAR = re.compile(r"""\bcors\s*\(\s*\{[^)]*?\borigin\s*:\s*(?:['"]\*['"]|true\b)""", re.DOTALL)
+_JS_HEADER_OBJ = re.compile(r"""['"]access-control-allow-origin['"]\s*:\s*['"]\*['"]""", re.IGNORECASE)
 
 
 def _javascript(f: SourceFile) -> Iterator[Hit]:

@@ -177,13 +177,13 @@ _STRONG_HTML = re.compile(r"(?i)text/html|HTMLResponse|\.html?['\"]|<(html|body|
 
 
 def _from_parameters_only(pieces: list[ast.expr], fn: ast.AST | None, flow: Flow) -> bool:
-    """Every piece is (an attribute of) a parameter of `fn` whose name does not say it is user input."""
+    """Every piece is (an attribute of) a parameter of `fn` other than the request itself."""
     if fn is None or not pieces:
         return False
     params = flow.params(fn)
     for piece in pieces:
         root = _root(piece)
-        if root is None or root not in params or root in ("request", "req") or _USERISH.search(ast.unparse(piece)):
+        if root is None or root not in params or root in ("request", "req"):
             return False
     return True
 
