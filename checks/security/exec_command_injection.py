@@ -34,7 +34,9 @@ _REQUEST_HEADS = ("request.args", "request.form", "request.values", "request.jso
     area="security",
     title="Shell command built from a non-constant string",
     why="A command string that the shell parses and that contains variable data lets anyone who controls "
-        "that data run arbitrary commands on the host (`; rm -rf /`, `$(curl …)`).",
+        "that data run arbitrary commands on the host (`; rm -rf /`, `$(curl …)`). CRITICAL when request data "
+        "reaches the command (also through variables, f-strings, `%`, `.format()` and callers in the module); "
+        "HIGH when the origin is not visible; MEDIUM in command-line tools and for environment values.",
     fix="Pass an argument list without a shell (`subprocess.run([\"git\", \"clone\", \"--\", url])`, "
         "`exec.Command(\"git\", \"clone\", \"--\", url)`); if a shell is unavoidable, quote every value with "
         "`shlex.quote` and keep the command template constant.",

@@ -38,9 +38,11 @@ _GO_VALIDATOR = re.compile(
     severity="HIGH",
     area="security",
     title="Outbound request to an unvalidated, configurable URL",
-    why="When the target URL comes from a request, a tenant setting or the environment and nobody checks its "
+    why="When the target URL comes from a request, a user or tenant setting or a caller and nobody checks its "
         "scheme and host, the service can be pointed at cloud metadata endpoints, internal admin APIs or "
-        "`file://` URLs (server-side request forgery).",
+        "`file://` URLs (server-side request forgery). HIGH for request data; MEDIUM (verify) for settings, "
+        "fields and parameters whose origin the code does not show; URLs only the operator sets (environment, "
+        "flags, settings filled from them) are not reported.",
     fix="Parse the URL once and validate it before use: require `https`, match the host against an allowlist "
         "and reject private/loopback addresses (e.g. a `ValidateEndpoint(u)` / `validate_webhook_url(u)` helper "
         "called where the value is accepted).",
