@@ -5,7 +5,7 @@ import ast
 import re
 from collections.abc import Iterator
 
-from checks.model import Hit
+from checks.model import Hit, Severity
 from checks.lang import golang as go
 from checks.lang.pyflow import Flow
 from checks.lang.python import anchor_line, call_name
@@ -53,6 +53,8 @@ def _python(f: SourceFile) -> Iterator[Hit]:
         return
     imports = f.python_imports
     flow = Flow(f.python, f.python_parents)
+    unverified: list[tuple[int, str]] = []
+    verifies = False  # the module also decodes tokens with a key and verification on
     for call in f.python_of(ast.Call):
         name = call_name(call, imports)
         short = name.rsplit(".", 1)[-1]
@@ -63,19 +65,31 @@ def _python(f: SourceFile) -> Iterator[Hit]:
         # options={"verify_signature": False}, given inline, through a variable or inside **kwargs
         vs = flow.dict_entry(flow.keyword(call, "options"), "verify_signature")
         if flow.is_false(vs):
-            yield Hit(anchor_line(call, vs), message="`jwt.decode(..., options={\"verify_signature\": False})` accepts "
-                                         "forged tokens")
+            unverified.append((anchor_line(call, vs), "`jwt.decode(..., options={\"verify_signature\": False})` "
+                                                      "accepts forged tokens"))
             continue
         if not jwtish:
             continue
         verify = flow.keyword(call, "verify")
         if flow.is_false(verify):
-            yield Hit(anchor_line(call, verify), message="`jwt.decode(..., verify=False)` skips signature verification")
+            unverified.append((anchor_line(call, verify), "`jwt.decode(..., verify=False)` skips signature "
+                                                          "verification"))
             continue
         algs_arg = flow.keyword(call, "algorithms") or flow.keyword(call, "algorithm")
         algs = _web.str_items(flow.resolve(algs_arg))
         if algs and any(a.lower() == "none" for a in algs):
-            yield Hit(anchor_line(call, algs_arg), message="`algorithms` allows `none`, so unsigned tokens are accepted")
+            yield Hit(anchor_line(call, algs_arg), message="`algorithms` allows `none`, so unsigned tokens are "
+                                                           "accepted")
+        elif short == "decode" and (len(call.args) > 1 or flow.keyword(call, "key") is not None):
+            verifies = True
+    for line, message in unverified:
+        if verifies:
+            # reading the claims of a token this module verifies elsewhere: dangerous only on a path that
+            # skips that verification
+            yield Hit(line, severity=Severity.MEDIUM, message=message + "; verify that every caller checked the "
+                      "token first", note="MEDIUM: this module also verifies tokens with a key")
+        else:
+            yield Hit(line, message=message)
 
 
 # --- Go -------------------------------------------------------------------------------------

@@ -124,11 +124,18 @@ CASES = [
         def claims_kwargs(token, key):
             kwargs = dict(algorithms=["HS256"], options={"verify_signature": False})
             return jwt.decode(token, key, **kwargs)
-
-        def claims_ok(token, key):
-            opts = {"verify_signature": True}
-            return jwt.decode(token, key, algorithms=["HS256"], options=opts)
     """, {5: "CRITICAL", 10: "CRITICAL", 14: "CRITICAL"}),
+    # claims read without verification in a module that verifies the same tokens with its key first
+    ("auth.jwt-no-verify", "app/frontend.py", """
+        import jwt
+
+        def verify_token(token, key):
+            opts = {"verify_signature": True}
+            return jwt.decode(token, key, algorithms=["RS256"], options=opts)
+
+        def decode_token(token):
+            return jwt.decode(algorithms="RS256", jwt=token, options={"verify_signature": False})
+    """, {8: "MEDIUM"}),
     # --- net.tls-verify-off: flags through variables; Go context ---------------------------------
     ("net.tls-verify-off", "app/client.py", """
         import requests
