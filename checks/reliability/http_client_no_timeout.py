@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 
 from checks.lang import golang as g
-from checks.lang.python import dotted, has_star_kwargs, kwarg, qualname
+from checks.lang.pyflow import Flow
+from checks.lang.python import dotted, qualname
 from checks.model import Hit, Severity
 from checks.registry import Context, Example, rule
 from checks.reliability import _go
@@ -56,11 +57,14 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
 
 # --- Python -------------------------------------------------------------------------------------
 
-def _has_timeout(call: ast.Call) -> bool:
-    t = kwarg(call, "timeout")
+def _has_timeout(call: ast.Call, flow: Flow) -> bool:
+    """A timeout given directly, through a variable or in `**options`; unreadable `**kwargs` count as one."""
+    t = flow.keyword(call, "timeout")
     if t is not None:
-        return not (isinstance(t, ast.Constant) and t.value is None)
-    return has_star_kwargs(call)
+        return flow.constant(t) is not None
+    spreads = [kw.value for kw in call.keywords if kw.arg is None]
+    # `**opts` the flow can read fully (a dict literal) without a timeout key: no timeout
+    return any(not isinstance(flow.resolve(v), ast.Dict) for v in spreads)
 
 
 def _check_py(f: SourceFile) -> Iterator[Hit]:
@@ -68,6 +72,7 @@ def _check_py(f: SourceFile) -> Iterator[Hit]:
     imps = f.python_imports
     if not any(v.split(".")[0] in ("requests", "httpx", "aiohttp") for v in imps.values()):
         return
+    flow = Flow(tree, f.python_parents)
     sessions: set[str] = set()  # dotted names bound to requests.Session() objects
     for node in ast.walk(tree):
         targets: list[ast.expr] = []
@@ -97,13 +102,13 @@ def _check_py(f: SourceFile) -> Iterator[Hit]:
             continue
         name = qualname(node.func, imps) or ""
         msg = None
-        if name in _PY_FUNCS and not _has_timeout(node):
+        if name in _PY_FUNCS and not _has_timeout(node, flow):
             msg = f"`{dotted(node.func)}(...)` is called without `timeout=`, so it can hang forever"
-        elif name in _PY_CLIENTS and not _has_timeout(node):
+        elif name in _PY_CLIENTS and not _has_timeout(node, flow):
             msg = f"`{_PY_CLIENTS[name]}` is created without `timeout=`"
         elif isinstance(node.func, ast.Attribute) and node.func.attr in _VERBS:
             owner = dotted(node.func.value)
-            if owner and owner in sessions and not _has_timeout(node):
+            if owner and owner in sessions and not _has_timeout(node, flow):
                 msg = f"`{owner}.{node.func.attr}(...)` on a requests Session passes no `timeout=` " \
                       "(sessions have no default timeout)"
         if msg and node.lineno not in seen:
