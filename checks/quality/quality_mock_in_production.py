@@ -5,9 +5,9 @@ import ast
 import re
 from collections.abc import Iterator
 
-from checks.model import Hit
 from checks.lang import golang
 from checks.lang.python import call_name, dotted
+from checks.model import Hit
 from checks.quality._q import is_vendored_or_generated
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile

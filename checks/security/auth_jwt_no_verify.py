@@ -5,10 +5,10 @@ import ast
 import re
 from collections.abc import Iterator
 
-from checks.model import Hit, Severity
 from checks.lang import golang as go
 from checks.lang.pyflow import Flow
 from checks.lang.python import anchor_line, call_name
+from checks.model import Hit, Severity
 from checks.registry import Context, Example, rule
 from checks.security import _web
 from checks.source import SourceFile
@@ -65,15 +65,15 @@ def _python(f: SourceFile) -> Iterator[Hit]:
         # options={"verify_signature": False}, given inline, through a variable or inside **kwargs
         vs = flow.dict_entry(flow.keyword(call, "options"), "verify_signature")
         if flow.is_false(vs):
-            unverified.append((anchor_line(call, vs), "`jwt.decode(..., options={\"verify_signature\": False})` "
-                                                      "accepts forged tokens"))
+            unverified.append((anchor_line(call, vs),
+                               "`jwt.decode(..., options={\"verify_signature\": False})` accepts forged tokens"))
             continue
         if not jwtish:
             continue
         verify = flow.keyword(call, "verify")
         if flow.is_false(verify):
-            unverified.append((anchor_line(call, verify), "`jwt.decode(..., verify=False)` skips signature "
-                                                          "verification"))
+            unverified.append((anchor_line(call, verify),
+                               "`jwt.decode(..., verify=False)` skips signature verification"))
             continue
         algs_arg = flow.keyword(call, "algorithms") or flow.keyword(call, "algorithm")
         algs = _web.str_items(flow.resolve(algs_arg))

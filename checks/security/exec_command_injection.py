@@ -5,9 +5,9 @@ import ast
 import re
 from collections.abc import Iterator
 
-from checks.model import Hit, Severity
 from checks.lang import golang as go
 from checks.lang.python import call_name, dotted, kwarg
+from checks.model import Hit, Severity
 from checks.registry import Context, Example, rule
 from checks.security import _net, _web
 from checks.security._py_origin import OPERATOR, REQUEST, Origins

@@ -6,7 +6,13 @@ import re
 from collections.abc import Iterator
 
 from checks.lang.pyflow import Flow
-from checks.lang.python import anchor_line, call_name, dotted, has_star_kwargs, is_constant_expr
+from checks.lang.python import (
+    anchor_line,
+    call_name,
+    dotted,
+    has_star_kwargs,
+    is_constant_expr,
+)
 from checks.model import Hit, Severity
 from checks.registry import Context, Example, rule
 from checks.security import _web
