@@ -77,6 +77,8 @@ def item_stores(scope: ast.AST) -> dict[str, list[tuple[ast.expr, ast.expr]]]:
                 if isinstance(arg, ast.Dict):
                     out.setdefault(owner, []).extend(
                         (k, v) for k, v in zip(arg.keys, arg.values, strict=True) if k is not None)
+    for stores in out.values():  # source order, so that the last store of a key wins
+        stores.sort(key=lambda kv: (getattr(kv[1], "lineno", 0), getattr(kv[1], "col_offset", 0)))
     return out
 
 
