@@ -13,7 +13,7 @@ from checks.security import _net
 from checks.security._py_origin import OPERATOR, REQUEST, UNKNOWN, Origin, Origins
 from checks.source import SourceFile
 
-_PY_LIBS = ("requests", "httpx", "aiohttp", "urllib3", "niquests")
+_PY_LIBS = ("requests", "httpx", "aiohttp", "urllib3", "niquests", "urllib")
 _PY_METHODS = {"get", "post", "put", "patch", "delete", "head", "options", "request", "stream", "urlopen",
                "ws_connect"}
 _CLIENTISH = re.compile(r"(?i)(session|client|http)$")
