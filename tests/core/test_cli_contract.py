@@ -188,7 +188,7 @@ def mixed(tmp_path: Path) -> Path:
     root = tmp_path / "tree"
     files = {
         "b/second.py": SECRET_PY + "x = 1\n" + SECRET_PY,
-        "a/first.py": "import os\n\n\ndef run(name):\n    os.system('ls ' + name)\n",
+        "a/first.py": "import os\nfrom flask import request\n\ndef run():\n    os.system('ls ' + request.args['name'])\n",
         "Dockerfile": ROOT_DOCKERFILE,
         "deploy/k8s/deployment.yaml": LATEST_DEPLOYMENT,
         "src/long.py": "".join(f"v{i} = {i}\n" for i in range(6)),
