@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="in CI: review the pull/merge request of this run through the forge's API and "
                           "publish it there (GitHub Actions: GITHUB_TOKEN; GitLab CI: READINESS_GITLAB_TOKEN); "
                           "-o FILE writes the report in --format too")
+    rev.add_argument("--coverage", nargs="+", default=[], metavar="FILE",
+                     help="coverage reports (Cobertura, JaCoCo, LCOV, Go coverprofile, coverage.py JSON) "
+                          "for the Test Coverage section and patch coverage; see docs/coverage.md")
     output_options(rev)
 
     rules = sub.add_parser("rules", help="list the rules, or explain one")
@@ -179,7 +182,14 @@ async def _review(forge, args: argparse.Namespace, *, scope: str | None, only: s
         config = dataclasses.replace(config, fail_on=None if args.fail_on == NEVER else args.fail_on)
     if only is not None:
         forge.list_files = _only(only)  # scanning a single file
-    return await review_job(forge, job, config, rules, scope=scope, jobs=args.jobs)
+    coverage, root = [], None
+    if args.command == "review":
+        from bot.coverage.attach import report_files
+
+        root = args.repo
+        coverage = report_files(args.coverage, config, root)
+    return await review_job(forge, job, config, rules, scope=scope, jobs=args.jobs,
+                            coverage=coverage, coverage_root=root)
 
 
 def _only(name: str):

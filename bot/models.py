@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from checks.model import AREAS, SEVERITIES_DESC, Hit, Severity  # noqa: F401  (re-exported; checks/ owns them)
 
+
+if TYPE_CHECKING:
+    from bot.ci_results.model import CIResults
+    from bot.coverage.model import CoverageSection
 
 VERDICT_NOT_READY = "NOT READY"
 VERDICT_CONDITIONAL = "CONDITIONAL PASS"
@@ -145,6 +150,8 @@ class Review:
     fail_on: Severity | None = Severity.HIGH  # None: never fail
     files_reviewed: int = 0
     max_inline_comments: int = 25  # from the config, for the forges that post inline comments
+    coverage: CoverageSection | None = None  # the Test Coverage section, when reports were given
+    ci: CIResults | None = None  # the Build & CI section: other checks of the head commit (bots)
 
     @property
     def counts(self) -> dict[str, int]:
