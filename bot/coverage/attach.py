@@ -8,10 +8,10 @@ from pathlib import Path
 
 from bot.config import Config
 from bot.coverage.compute import build_section, patch_finding
-from bot.coverage.model import ParsedReport
+from bot.coverage.model import CoverageSection, ParsedReport
 from bot.coverage.parsers import CoverageError, read_report
 from bot.coverage.paths import PathMapper, go_modules
-from bot.models import ChangedFile, PreviousFinding, Review
+from bot.models import AreaSummary, ChangedFile, PreviousFinding, Review
 from bot.review import area_summary, number_findings, verify
 from checks.registry import Rule
 
@@ -72,8 +72,18 @@ def add_coverage(review: Review, reports: Sequence[ParsedReport], mapper: PathMa
     if finding is not None:
         review.findings.append(finding)
         number_findings(review.findings)
-        review.areas = area_summary(review.findings)
         if previous is not None:
             review.verification = verify(previous, review.findings)
+    review.areas = area_summary(review.findings)
+    if not any(row.area == "tests" for row in review.areas):
+        review.areas.append(AreaSummary("tests", "PASS", _tests_reason(section)))
     log.info("coverage: %d reports, patch %s", len(reports), section.patch_status)
     return review
+
+
+def _tests_reason(section: CoverageSection) -> str:
+    pct = section.patch.percent
+    if pct is None:
+        return "no added executable lines in the coverage reports"
+    target = "no target" if section.patch_target is None else f"target {section.patch_target:g}%"
+    return f"patch coverage {pct:.1f}% ({target})"
