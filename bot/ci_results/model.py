@@ -7,6 +7,12 @@ from dataclasses import dataclass
 OUTCOMES = ("FAIL", "CANCELLED", "RUNNING", "PENDING", "PASS", "SKIPPED", "NEUTRAL")
 FAILING = {"FAIL"}
 DONE = {"FAIL", "CANCELLED", "PASS", "SKIPPED", "NEUTRAL"}
+# Job.event of a review queued because other CI finished (refresh the summary, reuse the check run)
+REFRESH_PREFIX = "ci-refresh:"
+
+
+def is_refresh(event: str) -> bool:
+    return event.startswith(REFRESH_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,10 @@ class CIResults:
     @property
     def failing(self) -> list[CICheck]:
         return [c for c in self.checks if c.outcome in FAILING and not c.allow_failure]
+
+    @property
+    def done(self) -> bool:
+        return all(c.outcome in DONE for c in self.checks)
 
     @property
     def pending(self) -> int:

@@ -6,6 +6,8 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from bot.ci_results import github as ci_checks
+from bot.ci_results.model import CIResults, is_refresh
 from bot.config import CONFIG_FILE, ConfigError
 from bot.forges.github import fetch, publish
 from bot.forges.github.http import GitHubError
@@ -35,6 +37,7 @@ class GitHubForge:
         self.summary_looked_up = False
         self._changes: list[ChangedFile] = []
         self._shas: dict[str, str] = {}
+        self._check_runs: dict | None = None  # the head's check runs, when a refresh read them
 
     # --- reading ---------------------------------------------------------------------------------
     async def changes(self, job: Job) -> list[ChangedFile]:
@@ -86,6 +89,19 @@ class GitHubForge:
         self.job = job
         return job
 
+    async def ci_results(self, job: Job) -> CIResults:
+        """The head's other check runs and statuses: cached per head once all finished; a refresh
+        (queued because some finished) reads them again."""
+        key = (job.repo, job.head_sha)
+        cached = self.app.ci.get(key)
+        if cached is not None and not is_refresh(job.event):
+            return cached
+        result = await ci_checks.read(self.client, job.repo, job.head_sha, exclude=publish.CHECK_NAME,
+                                      runs=self._check_runs)
+        if result.done:
+            self.app.ci[key] = result
+        return result
+
     # --- publishing ------------------------------------------------------------------------------
     async def start(self, job: Job) -> None:
         if self.check_id is not None:
@@ -94,6 +110,11 @@ class GitHubForge:
         if resumed.get("id") and resumed.get("head_sha") == job.head_sha:  # a retry: one check run per head
             self.check_id = int(resumed["id"])
             return
+        if is_refresh(job.event):  # other CI finished: update our check run of this head in place
+            self._check_runs = await ci_checks.check_runs(self.client, job.repo, job.head_sha)
+            self.check_id = ci_checks.own_run(self._check_runs, publish.CHECK_NAME)
+            if self.check_id is not None:
+                return
         self.check_id = await publish.start_check(self.client, job.repo, job.head_sha, job.delivery_id)
         if self.on_check is not None:
             await self.on_check({"id": self.check_id, "head_sha": job.head_sha})
