@@ -38,6 +38,7 @@ class GitHubForge:
         self._changes: list[ChangedFile] = []
         self._shas: dict[str, str] = {}
         self._check_runs: dict | None = None  # the head's check runs, when a refresh read them
+        self.ci_unchanged = False  # a refresh that found the CI results the summary already shows
 
     # --- reading ---------------------------------------------------------------------------------
     async def changes(self, job: Job) -> list[ChangedFile]:
@@ -98,6 +99,7 @@ class GitHubForge:
             return cached
         result = await ci_checks.read(self.client, job.repo, job.head_sha, exclude=publish.CHECK_NAME,
                                       runs=self._check_runs)
+        self.ci_unchanged = is_refresh(job.event) and result == cached
         if result.done:
             self.app.ci[key] = result
         return result
@@ -120,6 +122,9 @@ class GitHubForge:
             await self.on_check({"id": self.check_id, "head_sha": job.head_sha})
 
     async def publish(self, job: Job, review: Review) -> None:
+        if self.ci_unchanged:
+            log.info("%s: CI results unchanged since the summary, nothing to refresh", job.key)
+            return
         await self.start(job)
         existing = await publish.existing_fingerprints(self.client, job.repo, job.number)
         plan = plan_inline(review.findings, self._changes, existing, review.max_inline_comments, inline_comment)
