@@ -31,6 +31,17 @@ class PatchCoverage:
     def percent(self) -> float | None:
         return None if self.total == 0 else 100.0 * self.covered / self.total
 
+    def ranges(self) -> list[tuple[str, int, int]]:
+        """Uncovered added lines as (path, first, last) runs of consecutive lines."""
+        out: list[tuple[str, int, int]] = []
+        for path, lines in self.uncovered.items():
+            for n in lines:
+                if out and out[-1][0] == path and out[-1][2] == n - 1:
+                    out[-1] = (path, out[-1][1], n)
+                else:
+                    out.append((path, n, n))
+        return out
+
 
 @dataclass(frozen=True)
 class PackageRow:

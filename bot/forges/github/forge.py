@@ -135,7 +135,8 @@ class GitHubForge:
         output = check_run_output(review, not_inline=plan.not_inline)
         await publish.complete_check(self.client, job.repo, self.check_id,
                                      conclusion="failure" if review.failed else "success",
-                                     output=output, notes=publish.annotations(review.findings))
+                                     output=output,
+                                     notes=publish.annotations(review.findings) + _coverage_notes(review))
         self.check_done = True
         if not self.summary_looked_up:
             await self.previous_state(job)
@@ -198,3 +199,17 @@ def _review_body(review: Review, plan) -> str:
     n = len(plan.posted)
     return (f"**readiness**: {review.headline()}. {n} new inline comment{'s' if n != 1 else ''} on this push; "
             f"the full report is in the summary comment and the `readiness` check.")
+
+
+MAX_COVERAGE_NOTES = 50  # one more Checks API request at most
+
+
+def _coverage_notes(review: Review) -> list[dict]:
+    """Check run annotations on the added lines no test ran (notices: the finding carries the verdict)."""
+    if review.coverage is None:
+        return []
+    return [{"path": path, "start_line": first, "end_line": last, "annotation_level": "notice",
+             "title": "Not run by the tests",
+             "message": f"Added line{'s' if last > first else ''} {first}{f'-{last}' if last > first else ''} "
+                        "ran in no test of the coverage reports."}
+            for path, first, last in review.coverage.patch.ranges()[:MAX_COVERAGE_NOTES]]
