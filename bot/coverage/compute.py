@@ -5,7 +5,14 @@ import posixpath
 from collections.abc import Mapping, Sequence
 
 from bot.config import Config
-from bot.coverage.model import CoverageSection, LineHits, PackageRow, ParsedReport, PatchCoverage, line_ranges
+from bot.coverage.model import (
+    CoverageSection,
+    LineHits,
+    PackageRow,
+    ParsedReport,
+    PatchCoverage,
+    line_ranges,
+)
 from bot.coverage.paths import PathMapper
 from bot.fingerprint import fingerprint
 from bot.models import ChangedFile, Finding

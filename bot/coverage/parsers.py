@@ -63,7 +63,7 @@ def detect_format(text: str) -> str | None:
         return "coverage.py-json"
     if head.startswith("mode:"):
         return "go"
-    if re.search(r"^(TN|SF):", head, re.M):
+    if re.search(r"^(TN|SF):", head, re.MULTILINE):
         return "lcov"
     return None
 

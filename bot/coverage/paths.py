@@ -5,7 +5,7 @@ import posixpath
 import re
 from collections.abc import Iterable, Mapping
 
-_MODULE = re.compile(r"^\s*module\s+\"?([^\s\"]+)\"?", re.M)
+_MODULE = re.compile(r"^\s*module\s+\"?([^\s\"]+)\"?", re.MULTILINE)
 
 
 def go_modules(go_mod_texts: Mapping[str, str]) -> dict[str, str]:
@@ -20,8 +20,7 @@ def go_modules(go_mod_texts: Mapping[str, str]) -> dict[str, str]:
 
 def _normalize(path: str) -> str:
     path = path.strip().replace("\\", "/")
-    if path.startswith("file://"):
-        path = path[len("file://"):]
+    path = path.removeprefix("file://")
     if re.match(r"^[A-Za-z]:/", path):  # C:/builds/... from a Windows runner
         path = path[2:]
     parts = [p for p in path.split("/") if p not in ("", ".")]

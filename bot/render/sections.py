@@ -65,18 +65,18 @@ def coverage_section(section: CoverageSection, row_limit: int = 30) -> list[str]
 
 
 def ci_section(ci: CIResults, row_limit: int = MAX_CI_ROWS) -> list[str]:
-    out = ["### Build & CI\n",
-           f"{ci.headline()} at `{ci.sha[:12]}` ({ci.source}). Shown as CI reported them; the verdict above "
-           "is about readiness only.\n"]
+    note = (f"{ci.headline()} at `{ci.sha[:12]}` ({ci.source}). Shown as CI reported them; the verdict "
+            "above is about readiness only.\n")
+    out = ["### Build & CI\n", note]
     checks = ci.ordered()
     if not checks:
         return out
     out += ["| Check | Result | Details |", "|---|---|---|"]
     for c in checks[:row_limit]:
         name = f"{c.stage} / {c.name}" if c.stage else c.name
-        result = STATUS.get(c.outcome, "❌ FAIL" if c.outcome == "FAIL" else c.outcome)
-        if c.outcome == "FAIL":
-            result = "⚠️ FAIL (allowed to fail)" if c.allow_failure else "❌ FAIL"
+        result = STATUS.get(c.outcome, c.outcome)
+        if c.outcome == "FAIL" and c.allow_failure:
+            result = "⚠️ FAIL (allowed to fail)"
         link = f"[{_cell(c.detail or 'details')}]({c.url})" if c.url else _cell(c.detail)
         out.append(f"| {_cell(name)} | {result} | {link} |")
     if len(checks) > row_limit:

@@ -26,5 +26,5 @@ RULE_ID = "tests.patch-coverage"
          "lower `coverage.patch` in .readiness.yml (`never` reports coverage without a target)."),
     kinds=(),
 )
-def check(source, ctx) -> Iterable[Hit]:  # noqa: ARG001  (review-level: see the module docstring)
+def check(source, ctx) -> Iterable[Hit]:
     return ()

@@ -15,7 +15,7 @@ SOURCES = FIXTURES / "sources"
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True, check=False)
 
 
 def change(tmp_path: Path, source: str, repo_path: str, keep_lines: int, extra: dict[str, str] | None = None
