@@ -25,21 +25,26 @@ _CODE_EXTENSIONS = (".py", ".go", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", 
                     ".rb", ".php", ".rs", ".scala", ".c", ".cc", ".cpp", ".h", ".swift")
 
 
-def merge(reports: Sequence[ParsedReport], mapper: PathMapper) -> tuple[dict[str, LineHits], list[str]]:
-    """Every report's lines under repository paths (a line ran if any report ran it), and the
-    report paths that match no repository file."""
+def merge(reports: Sequence[ParsedReport], mapper: PathMapper
+          ) -> tuple[dict[str, LineHits], list[str], list[int]]:
+    """Every report's lines under repository paths (a line ran if any report ran it), the report
+    paths that match no repository file, and how many files of each report mapped."""
     merged: dict[str, LineHits] = {}
     unmapped: list[str] = []
+    mapped_per_report: list[int] = []
     for report in reports:
+        mapped = 0
         for path, lines in report.files.items():
             repo_path = mapper.map(path, report.roots)
             if repo_path is None:
                 unmapped.append(path)
                 continue
+            mapped += 1
             mine = merged.setdefault(repo_path, {})
             for number, hits in lines.items():
                 mine[number] = max(hits, mine.get(number, 0))
-    return merged, unmapped
+        mapped_per_report.append(mapped)
+    return merged, unmapped, mapped_per_report
 
 
 def patch_coverage(changes: Sequence[ChangedFile], lines_by_path: Mapping[str, LineHits]) -> PatchCoverage:
@@ -76,11 +81,8 @@ def package_rows(lines_by_path: Mapping[str, LineHits], changes: Sequence[Change
 
 def build_section(reports: Sequence[ParsedReport], mapper: PathMapper, changes: Sequence[ChangedFile],
                   config: Config) -> CoverageSection:
-    lines_by_path, unmapped = merge(reports, mapper)
-    per_report = []
-    for report in reports:
-        mapped = sum(1 for p in report.files if mapper.map(p, report.roots) is not None)
-        per_report.append((report.source, report.format, mapped))
+    lines_by_path, unmapped, mapped = merge(reports, mapper)
+    per_report = [(r.source, r.format, n) for r, n in zip(reports, mapped, strict=True)]
     packages, hidden = package_rows(lines_by_path, changes, config.coverage.package)
     not_measured = sorted(c.path for c in changes if c.status != "deleted" and not c.binary
                           and c.path.endswith(_CODE_EXTENSIONS) and c.path not in lines_by_path

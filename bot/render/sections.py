@@ -55,9 +55,10 @@ def coverage_section(section: CoverageSection, row_limit: int = 30) -> list[str]
         more = f" and {len(section.not_measured) - 10} more" if len(section.not_measured) > 10 else ""
         notes.append(f"Changed source files no report measured: {shown}{more}.")
     if section.unmapped:
-        notes.append(f"{len(section.unmapped)} report paths match no repository file (set "
+        n = len(section.unmapped)
+        notes.append(f"{n} report path{' matches' if n == 1 else 's match'} no repository file (set "
                      "`coverage.prefixes`, see docs/coverage.md).")
-    reports = ", ".join(f"`{p}` ({fmt}, {n} files)" for p, fmt, n in section.reports)
+    reports = ", ".join(f"`{p}` ({fmt}, {n} file{'' if n == 1 else 's'})" for p, fmt, n in section.reports)
     notes.append(f"Reports: {reports}.")
     out += [f"_{n}_" for n in notes]
     out.append("")
