@@ -29,9 +29,12 @@ def report_files(given: Sequence[str | Path], config: Config, root: Path) -> lis
         if not path.is_file():
             raise CoverageError("no such coverage report", path=str(item))
         out.append(path)
+    base = root.resolve()
     for pattern in config.coverage.reports:
         matches = sorted(glob.glob(pattern, root_dir=root, recursive=True))
-        out.extend(root / m for m in matches if (root / m).is_file())
+        # the configuration names files of the repository, never outside it (`../`, absolute paths)
+        out.extend(root / m for m in matches
+                   if (root / m).is_file() and (root / m).resolve().is_relative_to(base))
     unique = list(dict.fromkeys(p.resolve() for p in out))
     if len(unique) > MAX_REPORTS:
         raise CoverageError(f"{len(unique)} coverage reports: at most {MAX_REPORTS} per review", path="coverage")

@@ -128,3 +128,15 @@ def test_jacoco_report_maps_into_the_maven_layout(tmp_path: Path) -> None:
     _, data = review_json(repo, "--coverage", str(FIXTURES / "jacoco.xml"))
     patch = data["coverage"]["patch"]
     assert (patch["covered"], patch["total"]) == (2, 5)  # lines 16-17 ran; 19, 20, 22 did not
+
+
+def test_config_globs_stay_inside_the_repository(tmp_path: Path) -> None:
+    from bot.config import load_text
+    from bot.coverage.attach import report_files
+
+    root = tmp_path / "repo"
+    (root / "web").mkdir(parents=True)
+    (root / "web" / "lcov.info").write_text("SF:a.js\nDA:1,1\nend_of_record\n")
+    (tmp_path / "outside.xml").write_text("<coverage/>")
+    config = load_text("coverage:\n  reports: ['**/lcov.info', '../outside.xml', '" + str(tmp_path) + "/*.xml']\n")
+    assert report_files([], config, root) == [(root / "web" / "lcov.info").resolve()]
