@@ -69,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="in CI: review the pull/merge request of this run through the forge's API and "
                           "publish it there (GitHub Actions: GITHUB_TOKEN; GitLab CI: READINESS_GITLAB_TOKEN); "
                           "-o FILE writes the report in --format too")
+    rev.add_argument("--coverage", nargs="+", default=[], metavar="FILE",
+                     help="coverage reports (Cobertura, JaCoCo, LCOV, Go coverprofile, coverage.py JSON) "
+                          "for the Test Coverage section and patch coverage; see docs/coverage.md")
     output_options(rev)
 
     rules = sub.add_parser("rules", help="list the rules, or explain one")
@@ -211,7 +214,14 @@ async def _review(forge, args: argparse.Namespace, *, scope: str | None, only: s
         from bot.baseline import load_baseline
 
         baseline = load_baseline(_read(args.baseline, what="baseline"), str(args.baseline))
-    return await review_job(forge, job, config, rules, scope=scope, jobs=args.jobs, baseline=baseline)
+    coverage, root = [], None
+    if args.command == "review":
+        from bot.coverage.attach import report_files
+
+        root = args.repo
+        coverage = report_files(args.coverage, config, root)
+    return await review_job(forge, job, config, rules, scope=scope, jobs=args.jobs,
+                            coverage=coverage, coverage_root=root, baseline=baseline)
 
 
 def _only(name: str):

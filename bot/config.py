@@ -14,7 +14,7 @@ from bot.models import Severity
 
 CONFIG_FILE = ".readiness.yml"
 SCOPES = ("new", "added", "diff_context", "file")
-_TOP_KEYS = {"fail_on", "scope", "paths", "rules", "max_inline_comments", "review_drafts", "baseline"}
+_TOP_KEYS = {"fail_on", "scope", "paths", "rules", "max_inline_comments", "review_drafts", "baseline", "coverage"}
 _DEFAULT_EXCLUDES = (
     ".git/", "node_modules/", "vendor/", "third_party/", "__pycache__/", ".venv/", "venv/",
     ".tox/", "site-packages/",
@@ -46,6 +46,16 @@ class RuleSettings:
 
 
 @dataclass(frozen=True)
+class CoverageSettings:
+    """`coverage:`: where the reports are and the targets (percent; None = report only, `never`)."""
+
+    reports: tuple[str, ...] = ()  # files or globs, relative to the repository root
+    patch: float | None = 80.0
+    package: float | None = 60.0
+    prefixes: tuple[str, ...] = ()  # extra source roots report paths are relative to
+
+
+@dataclass(frozen=True)
 class Config:
     fail_on: Severity | None = Severity.HIGH  # None: never fail ("fail_on: never")
     scope: str = "new"
@@ -54,6 +64,7 @@ class Config:
     max_inline_comments: int = 25
     review_drafts: bool = False
     baseline: str | None = None  # repository path of a baseline file (`readiness baseline`)
+    coverage: CoverageSettings = field(default_factory=CoverageSettings)
 
     def settings(self, rule_id: str) -> RuleSettings:
         return self.rules.get(rule_id, RuleSettings())
@@ -198,6 +209,8 @@ def _load(root: yaml.MappingNode, err: Any, scalar: Any, known_rules: Mapping[st
             kwargs["exclude"] = _paths(value_node, err)
         elif key == "rules":
             rules = _rules(value_node, err, known_rules)
+        elif key == "coverage":
+            kwargs["coverage"] = _coverage(value_node, err)
     return Config(rules=rules, **kwargs)
 
 
@@ -251,6 +264,33 @@ def _paths(node: yaml.Node, err: Any) -> tuple[str, ...]:
                 raise err("each paths.exclude entry must be a string pattern", item)
             out.append(value)
     return tuple(out)
+
+
+_COVERAGE_KEYS = ("reports", "patch", "package", "prefixes")
+
+
+def _coverage(node: yaml.Node, err: Any) -> CoverageSettings:
+    if not isinstance(node, yaml.MappingNode):
+        raise err("coverage must be a mapping (reports, patch, package, prefixes)", node)
+    values: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key = _key(key_node)
+        if key not in _COVERAGE_KEYS:
+            raise err(f"unknown coverage setting {key!r} (known: {', '.join(_COVERAGE_KEYS)})", key_node)
+        if key in ("patch", "package"):
+            value = _scalar_value(value_node) if isinstance(value_node, yaml.ScalarNode) else None
+            if str(value).strip().lower() == "never":
+                values[key] = None
+            elif isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 100:
+                values[key] = float(value)
+            else:
+                raise err(f"coverage.{key} must be a percentage from 0 to 100, or never", value_node)
+        else:
+            items = value_node.value if isinstance(value_node, yaml.SequenceNode) else None
+            if items is None or not all(isinstance(_scalar_value(i), str) for i in items):
+                raise err(f"coverage.{key} must be a list of paths", value_node)
+            values[key] = tuple(_scalar_value(i) for i in items)
+    return CoverageSettings(**values)
 
 
 def _rules(node: yaml.Node, err: Any, known: Mapping[str, Any]) -> dict[str, RuleSettings]:

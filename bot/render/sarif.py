@@ -59,7 +59,9 @@ def to_sarif(review: Review, rules: Mapping[str, Rule]) -> dict:
         "results": results,
         "invocations": [{"executionSuccessful": not review.errors,
                          "toolExecutionNotifications": notifications}],
-        "properties": {"verdict": review.verdict, "counts": review.counts},
+        "properties": {"verdict": review.verdict, "counts": review.counts,
+                       **({"coverage": review.coverage.to_json()} if review.coverage is not None else {}),
+                       **({"ci": review.ci.to_json()} if review.ci is not None else {})},
     }
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 

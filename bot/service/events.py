@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.ci_results.model import REFRESH_PREFIX
 from bot.job import Job
 from bot.service.queue import Task
 
@@ -31,7 +32,8 @@ def command(text: str | None) -> str | None:
     return "recheck" if match.group(1).lower() == "recheck" else "help"
 
 
-def route(event: str, payload: dict, delivery_id: str) -> Route:
+def route(event: str, payload: dict, delivery_id: str, own_app_id: int | None = None) -> Route:
+    """`own_app_id`: this App's id, so that its own check suite completing does not refresh itself."""
     action = payload.get("action", "")
     if event == "ping":
         return Route(200, "pong")
@@ -41,8 +43,12 @@ def route(event: str, payload: dict, delivery_id: str) -> Route:
         return _pull_request(payload, delivery_id)
     if event == "issue_comment":
         return _issue_comment(payload, delivery_id)
+    if event == "check_suite" and action == "completed":
+        return _ci_finished(payload, delivery_id, own_app_id)
     if event in ("check_run", "check_suite"):
         return _rerequested(event, payload, delivery_id)
+    if event == "status":
+        return ignore("a commit status names no pull request: statuses are read at the next review or refresh")
     return ignore(f"event {event} is not handled")
 
 
@@ -103,3 +109,22 @@ def _rerequested(event: str, payload: dict, delivery_id: str) -> Route:
     if job.installation_id is None:
         return ignore("no installation in the payload")
     return Route(202, "re-run queued", Task(job=job, kind="rerun"))
+
+
+def _ci_finished(payload: dict, delivery_id: str, own_app_id: int | None) -> Route:
+    """Another app's check suite finished on a pull request's head: refresh the Build & CI section
+    (one suite per app and commit, so a few refreshes per push, never one per job)."""
+    suite = payload.get("check_suite") or {}
+    app_id = (suite.get("app") or {}).get("id")
+    if own_app_id is not None and app_id == own_app_id:
+        return ignore("our own check suite")
+    prs = suite.get("pull_requests") or []
+    if not prs:  # GitHub lists no pull request for a fork's commits
+        return ignore("no pull request attached to the check suite")
+    pr = prs[0]
+    job = Job(number=int(pr["number"]), head_sha=suite.get("head_sha") or pr["head"]["sha"],
+              base_ref=pr["base"]["ref"], base_sha=pr["base"].get("sha", ""),
+              **_base(payload, delivery_id, f"{REFRESH_PREFIX}check_suite.completed"))
+    if job.installation_id is None:
+        return ignore("no installation in the payload")
+    return Route(202, "CI results refresh queued", Task(job=job, kind="refresh"))

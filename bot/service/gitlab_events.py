@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from bot.ci_results.model import REFRESH_PREFIX
 from bot.job import Job
 from bot.service.events import Route, command, ignore
 from bot.service.queue import Task
@@ -20,6 +21,8 @@ def route(event: str, payload: dict, delivery_id: str) -> Route:
         return _merge_request(payload, delivery_id)
     if event == "Note Hook":
         return _note(payload, delivery_id)
+    if event == "Pipeline Hook":
+        return _pipeline(payload, delivery_id)
     return ignore(f"event {event!r} is not handled")
 
 
@@ -87,3 +90,27 @@ def _note(payload: dict, delivery_id: str) -> Route:
     # the Note Hook names the MR author by id only: pass the requester as author when they are the same
     return Route(202, f"{kind} queued", Task(job=job, kind=kind, comment_id=note.get("id"),
                                              author=user if by_author else ""))
+
+
+PIPELINE_DONE = {"success", "failed", "canceled"}
+OWN_JOB = "readiness"  # the job of deploy/gitlab-ci/readiness.yml, and the bot's commit status
+
+
+def _pipeline(payload: dict, delivery_id: str) -> Route:
+    """A merge request pipeline finished: refresh the Build & CI section of the summary."""
+    pipeline = payload.get("object_attributes") or {}
+    mr = payload.get("merge_request") or {}
+    if pipeline.get("status") not in PIPELINE_DONE:
+        return ignore(f"pipeline {pipeline.get('status')}: refreshed when it finishes")
+    if not mr.get("iid"):
+        return ignore("pipeline of no merge request")
+    builds = payload.get("builds") or []
+    if pipeline.get("source") == "external" or (builds and all(b.get("name") == OWN_JOB for b in builds)):
+        return ignore("the pipeline of our own commit status")
+    if mr.get("state", "opened") != "opened":
+        return ignore("merge request is not open")
+    project_id, repo = _project(payload)
+    job = Job(forge="gitlab", repo=repo, project_id=project_id, number=int(mr["iid"]),
+              head_sha=pipeline.get("sha", ""), base_ref=mr.get("target_branch", ""), delivery_id=delivery_id,
+              event=f"{REFRESH_PREFIX}pipeline.{pipeline['status']}")
+    return Route(202, "CI results refresh queued", Task(job=job, kind="refresh"))

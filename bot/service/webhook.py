@@ -44,7 +44,7 @@ async def _handle(request: web.Request, rt, event: str) -> web.Response:
     if isinstance(payload, str):
         return answer(400, payload)
     try:
-        decision = route(event, payload, delivery)
+        decision = route(event, payload, delivery, own_app_id=rt.settings.app_id or None)
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
         return answer(400, f"{event} payload lacks a field the bot needs, or it has the wrong type: {exc!r}")
     problem = _shape_problem(decision.task)

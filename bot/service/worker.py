@@ -44,10 +44,12 @@ async def run_task(github: GitHubApp, task: Task, *, cache=None, final: bool = T
                 return "refused"
             if task.comment_id:
                 await forge.react(task.comment_id, "eyes")
-        if task.kind in ("recheck", "rerun"):
+        if task.kind in ("recheck", "rerun", "refresh"):
             job = await forge.current_job()
             if job is None:
                 return "closed"
+            if task.kind == "refresh" and job.head_sha != task.job.head_sha:
+                return "stale"  # CI of an older head: the newer head has its own review
         result = await run_job(forge, job, cache=cache)
         if result is None:
             await forge.abandon("Superseded by a newer push",

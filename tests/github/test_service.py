@@ -85,6 +85,7 @@ def test_app_manifest_asks_for_what_the_bot_uses():
     assert manifest["public"] is False
     assert manifest["hook_attributes"]["url"].endswith("/webhooks/github")
     assert manifest["default_permissions"] == {"checks": "write", "pull_requests": "write", "issues": "write",
-                                               "contents": "read", "metadata": "read", "members": "read"}
+                                               "contents": "read", "metadata": "read", "members": "read",
+                                               "statuses": "read"}
     assert set(manifest["default_events"]) == {"pull_request", "issue_comment", "check_run", "check_suite"}
     assert {"name", "url", "redirect_url"} <= set(manifest)
