@@ -144,7 +144,9 @@ def _cache_hit(cache: FindingsCache, key: tuple[str, str]) -> FileResult | None:
 
 
 def _cache_key(source: SourceFile, change: ChangedFile, rules_hash: str) -> tuple[str, str]:
-    return (change.blob_sha or hashlib.sha1(source.text.encode("utf-8", "surrogatepass")).hexdigest(),
+    # Keyed by the text actually analysed, never by `change.blob_sha`: that comes from the pull
+    # request's current file listing, which a push during the review moves past the text read.
+    return (hashlib.sha1(source.text.encode("utf-8", "surrogatepass")).hexdigest(),
             f"{source.path}:{rules_hash}")
 
 
