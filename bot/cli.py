@@ -5,6 +5,7 @@ import argparse
 import asyncio
 import dataclasses
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from bot.models import Review, Severity
 
 FORMATS = ("markdown", "json", "sarif")
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a command ended by SIGPIPE
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -104,6 +106,19 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_ERROR
     try:
+        status = _dispatch(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+    except BrokenPipeError:
+        # `readiness rules | head`: the reader has what it wanted; exit quietly as other tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    if status is None:
+        parser.error(f"unknown command {args.command}")
+    return status
+
+
+def _dispatch(args: argparse.Namespace) -> int | None:
+    try:
         if args.command == "review" and args.publish:
             from bot.ci.cli import run as run_publish
 
@@ -127,8 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
-    parser.error(f"unknown command {args.command}")
-    return EXIT_ERROR
+    return None
 
 
 def _print_config_error(exc: ConfigError) -> None:
