@@ -94,8 +94,9 @@ def _severity_arg(value: str) -> Severity | str:
         return NEVER
     try:
         return Severity.parse(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"unknown severity {value!r} (expected one of: critical, high, medium, low, never)") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -176,6 +177,8 @@ def _run_review(args: argparse.Namespace) -> int:
     except GitError as exc:
         print(f"readiness: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    for warning in review.warnings:
+        print(f"readiness: warning: {warning}", file=sys.stderr)
     _emit(review, args)
     return EXIT_FINDINGS if review.failed else EXIT_OK
 

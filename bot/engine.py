@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from bot.config import Config
 from bot.fingerprint import fingerprint
 from bot.models import Finding, RuleError, Skipped
-from bot.suppress import is_suppressed
+from bot.suppress import is_suppressed, unknown_suppressions
 from checks.registry import Context, RepoView, Rule
 from checks.source import ParseError, SourceFile
 
@@ -24,6 +24,13 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)  # every finding, before diff scoping
     skipped: Skipped | None = None
     errors: list[RuleError] = field(default_factory=list)
+    suppressed: int = 0  # findings an inline `readiness: ignore[...]` removed
+    warnings: list[str] = field(default_factory=list)  # e.g. a suppression naming no rule
+
+    def merged(self, other: FileResult) -> FileResult:
+        """This file's results plus another pass's over the same file (the cross-file rules)."""
+        return FileResult(self.findings + other.findings, self.skipped or other.skipped, self.errors + other.errors,
+                          self.suppressed + other.suppressed, self.warnings + other.warnings)
 
 
 def decode_text(data: bytes) -> str | None:
@@ -39,6 +46,10 @@ def decode_text(data: bytes) -> str | None:
 def analyze_file(source: SourceFile, rules: Mapping[str, Rule], config: Config,
                  repo: RepoView | None = None) -> FileResult:
     result = FileResult()
+    if repo is None:  # the single-file pass (every file has exactly one) checks the suppression comments
+        from checks import all_rules
+
+        result.warnings = unknown_suppressions(source.path, source.text, all_rules().keys() | rules.keys())
     if len(source.text) > MAX_FILE_BYTES:
         result.skipped = Skipped(source.path, f"file too large to review ({len(source.text) // 1024} KB)")
         return result
@@ -69,6 +80,7 @@ def analyze_file(source: SourceFile, rules: Mapping[str, Rule], config: Config,
             line = max(1, min(hit.line, max(1, len(source.lines))))
             end = max(line, min(hit.end_line or line, max(1, len(source.lines))))
             if is_suppressed(rule.id, source.lines, line):
+                result.suppressed += 1
                 continue
             severity = settings.severity or hit.severity or rule.severity
             snippet = hit.snippet if hit.snippet is not None else _snippet(source, line, end)

@@ -145,6 +145,8 @@ class Review:
     fail_on: Severity | None = Severity.HIGH  # None: never fail
     files_reviewed: int = 0
     max_inline_comments: int = 25  # from the config, for the forges that post inline comments
+    suppressed: int = 0  # findings removed by inline `readiness: ignore[...]` comments
+    warnings: list[str] = field(default_factory=list)  # problems the reader should fix, e.g. unknown ids
 
     @property
     def counts(self) -> dict[str, int]:

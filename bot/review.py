@@ -90,6 +90,7 @@ def review(
     skipped: list[Skipped] = [Skipped(c.path, "binary file") for c in changes
                               if c.binary and c.status != "deleted" and not config.is_excluded(c.path)]
     errors = []
+    suppressed, warnings = 0, []
     inv = Inventory()
     reviewed = 0
     for change in candidates:
@@ -106,15 +107,15 @@ def review(
             if cache is not None:
                 cache[_cache_key(source, change, rules_hash)] = result
         if repo_rules:
-            extra = analyze_file(source, repo_rules, config, repo)
-            result = FileResult(result.findings + extra.findings, result.skipped or extra.skipped,
-                                result.errors + extra.errors)
+            result = result.merged(analyze_file(source, repo_rules, config, repo))
         inv.add(source)
         if not (source.kinds & keep_kinds):
             source.release()
         if result.skipped:
             skipped.append(result.skipped)
         errors.extend(result.errors)
+        suppressed += result.suppressed
+        warnings.extend(result.warnings)
         for f in result.findings:
             if rules[f.rule].file_level or change.in_scope(f.line, f.end_line, scope, f.region):
                 findings.append(f)
@@ -128,6 +129,8 @@ def review(
         files_reviewed=reviewed,
         max_inline_comments=config.max_inline_comments,
         inventory=inv.result(),
+        suppressed=suppressed,
+        warnings=warnings,
     )
     out.areas = area_summary(findings)
     if previous is not None:
@@ -140,7 +143,8 @@ def _cache_hit(cache: FindingsCache, key: tuple[str, str]) -> FileResult | None:
     if hit is None:
         return None
     # copies: number_findings() sets `number` on them, and other reviews share the cache
-    return FileResult([replace(f) for f in hit.findings], hit.skipped, list(hit.errors))
+    return replace(hit, findings=[replace(f) for f in hit.findings], errors=list(hit.errors),
+                   warnings=list(hit.warnings))
 
 
 def _cache_key(source: SourceFile, change: ChangedFile, rules_hash: str) -> tuple[str, str]:

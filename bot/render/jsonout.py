@@ -16,7 +16,10 @@ def to_dict(review: Review) -> dict:
         "findings": [f.to_json() for f in review.findings],
         "skipped": [s.to_json() for s in review.skipped],
         "files_reviewed": review.files_reviewed,
+        "suppressed": review.suppressed,
     }
+    if review.warnings:
+        data["warnings"] = list(review.warnings)
     if review.errors:
         data["errors"] = [{"rule": e.rule, "path": e.path, "error": e.error} for e in review.errors]
     if review.verification is not None:
