@@ -153,20 +153,15 @@ def _print_config_error(exc: ConfigError) -> None:
 
 
 def _run_review(args: argparse.Namespace) -> int:
-    from bot.forges.local import DirectoryForge, GitError, LocalGitForge
+    from bot.forges.local import GitError, LocalGitForge, scan_forge
 
     try:
         if args.command == "scan":
-            root = args.path
-            if not root.exists():
-                raise ConfigError("no such file or directory", path=str(root))
-            if root.is_file():
-                forge = DirectoryForge(root.parent, config_path=args.config)
-                only = root.name
-            else:
-                forge = DirectoryForge(root, config_path=args.config)
-                only = None
-            review = asyncio.run(_review(forge, args, scope="file", only=only))
+            if not args.path.exists():
+                raise ConfigError("no such file or directory", path=str(args.path))
+            forge = scan_forge(args.path, config_path=args.config)
+            root = forge.root
+            review = asyncio.run(_review(forge, args, scope="file"))
         else:
             diff_text = None
             if args.diff is not None:
@@ -174,16 +169,17 @@ def _run_review(args: argparse.Namespace) -> int:
             forge = LocalGitForge(args.repo, base=args.base, head=args.head, diff_text=diff_text,
                                   config_path=args.config, config_ref=args.config_ref)
             review = asyncio.run(_review(forge, args, scope=args.scope))
+            root = forge.repo
     except GitError as exc:
         print(f"readiness: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     for warning in review.warnings:
         print(f"readiness: warning: {warning}", file=sys.stderr)
-    _emit(review, args)
+    _emit(review, args, root)
     return EXIT_FINDINGS if review.failed else EXIT_OK
 
 
-async def _review(forge, args: argparse.Namespace, *, scope: str | None, only: str | None = None) -> Review:
+async def _review(forge, args: argparse.Namespace, *, scope: str | None) -> Review:
     from bot.config import load_text
     from bot.pipeline import review_job
     from checks import all_rules
@@ -194,16 +190,7 @@ async def _review(forge, args: argparse.Namespace, *, scope: str | None, only: s
                                path=str(args.config) if args.config else ".readiness.yml")
     if args.fail_on is not None:
         config = dataclasses.replace(config, fail_on=None if args.fail_on == NEVER else args.fail_on)
-    if only is not None:
-        forge.list_files = _only(only)  # scanning a single file
     return await review_job(forge, job, config, rules, scope=scope, jobs=args.jobs)
-
-
-def _only(name: str):
-    async def list_files(ref: str) -> list[str]:
-        return [name]
-
-    return list_files
 
 
 def _read(path: Path) -> str:
@@ -213,7 +200,7 @@ def _read(path: Path) -> str:
         raise ConfigError(f"cannot read the diff: {exc.strerror}", path=str(path)) from None
 
 
-def _emit(review: Review, args: argparse.Namespace) -> None:
+def _emit(review: Review, args: argparse.Namespace, root: Path) -> None:
     from checks import all_rules
 
     if args.format == "json":
@@ -223,7 +210,7 @@ def _emit(review: Review, args: argparse.Namespace) -> None:
     elif args.format == "sarif":
         from bot.render.sarif import render_sarif
 
-        text = render_sarif(review, all_rules())
+        text = render_sarif(review, all_rules(), root=root)
     else:
         from bot.render.markdown import render_markdown
 

@@ -260,10 +260,12 @@ def _diff_root(repo: Path, diff_text: str) -> Path:
 
 
 class DirectoryForge(_NoPublish):
-    """Every file under a directory counts as changed (`readiness scan`)."""
+    """Every file under a directory counts as changed (`readiness scan`). `target` narrows it to one
+    subdirectory or file of `root`; paths stay relative to `root`."""
 
-    def __init__(self, root: Path, *, config_path: Path | None = None):
+    def __init__(self, root: Path, *, config_path: Path | None = None, target: str = ""):
         self.root = root
+        self.target = target
         self.config_path = config_path
         self.head_sha = WORKTREE
 
@@ -278,15 +280,41 @@ class DirectoryForge(_NoPublish):
         return WorktreeTexts(self.root, paths)
 
     async def list_files(self, ref: str) -> list[str]:
-        return await asyncio.to_thread(list_directory, self.root)
+        return await asyncio.to_thread(self._files)
+
+    def _files(self) -> list[str]:
+        if not self.target:
+            return list_directory(self.root)
+        full = self.root / self.target
+        if full.is_file():
+            return [self.target]
+        return [f"{self.target}/{p}" for p in list_directory(full)]
 
     async def read_config(self, job: Job) -> str | None:
         if self.config_path is not None:
             return _read_config_file(self.config_path)
-        for candidate in (self.root, repo_root(self.root)):
+        scanned = self.root / self.target
+        nearest = scanned if scanned.is_dir() else scanned.parent
+        for candidate in (nearest, self.root, repo_root(self.root)):
             if candidate is not None and (candidate / CONFIG_FILE).is_file():
                 return (candidate / CONFIG_FILE).read_text(encoding="utf-8")
         return None
+
+
+def scan_forge(path: Path, *, config_path: Path | None = None) -> DirectoryForge:
+    """`readiness scan PATH`. Inside a git work tree paths are relative to its root, as in reviews and
+    as SARIF uploads need; elsewhere relative to PATH (to its directory, for a file)."""
+    top = repo_root(path if path.is_dir() else path.parent)
+    if top is not None:
+        try:
+            rel = path.resolve().relative_to(top.resolve()).as_posix()
+        except ValueError:  # PATH reached through a link from outside the work tree
+            rel = None
+        if rel is not None:
+            return DirectoryForge(top, config_path=config_path, target="" if rel == "." else rel)
+    if path.is_file():
+        return DirectoryForge(path.parent, config_path=config_path, target=path.name)
+    return DirectoryForge(path, config_path=config_path)
 
 
 def _read_config_file(path: Path) -> str:
