@@ -33,14 +33,25 @@ class FileResult:
                           self.suppressed + other.suppressed, self.warnings + other.warnings)
 
 
+_CONTROL = frozenset(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D} | {0x7F}
+
+
 def decode_text(data: bytes) -> str | None:
-    """Text of a file, or None when it is binary or not UTF-8 (as the GitHub and GitLab forges read it)."""
+    """Text of a file, or None when it is binary. UTF-8 first; text in a legacy 8-bit encoding (latin-1
+    or Windows-1252 source, still common in older code) is decoded as such rather than skipped."""
     if b"\x00" in data[:8192]:
         return None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
+        pass
+    sample = data[:8192]
+    if sum(b in _CONTROL for b in sample) > len(sample) // 100:  # control bytes: binary, not text
         return None
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:  # the five bytes cp1252 leaves undefined
+        return data.decode("latin-1")
 
 
 def analyze_file(source: SourceFile, rules: Mapping[str, Rule], config: Config,
