@@ -9,10 +9,10 @@ import os
 import sys
 from pathlib import Path
 
-from bot.config import SCOPES, Config, ConfigError
+from bot.config import SCOPES, Config, ConfigError, matches_any
 from bot.models import Review, Severity
 
-FORMATS = ("markdown", "json", "sarif")
+FORMATS = ("markdown", "json", "sarif", "text")
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a command ended by SIGPIPE
 
@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def output_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--format", choices=FORMATS, default="markdown",
-                       help="report format (default: markdown)")
+                       help="report format (default: markdown; text: one line per finding, for terminals)")
         p.add_argument("--config", type=Path, metavar="FILE",
                        help="configuration file (default: .readiness.yml at the repository root)")
         p.add_argument("--fail-on", metavar="SEVERITY", type=_severity_arg,
@@ -154,12 +154,14 @@ def _print_config_error(exc: ConfigError) -> None:
 
 def _run_review(args: argparse.Namespace) -> int:
     from bot.forges.local import GitError, LocalGitForge, scan_forge
+    from bot.progress import Progress, on_terminal
 
+    progress = Progress() if on_terminal() else None
     try:
         if args.command == "scan":
             if not args.path.exists():
                 raise ConfigError("no such file or directory", path=str(args.path))
-            forge = scan_forge(args.path, config_path=args.config)
+            forge = scan_forge(args.path, config_path=args.config, progress=progress)
             root = forge.root
             review = asyncio.run(_review(forge, args, scope="file"))
         else:
@@ -167,12 +169,15 @@ def _run_review(args: argparse.Namespace) -> int:
             if args.diff is not None:
                 diff_text = sys.stdin.read() if args.diff == "-" else _read(Path(args.diff))
             forge = LocalGitForge(args.repo, base=args.base, head=args.head, diff_text=diff_text,
-                                  config_path=args.config, config_ref=args.config_ref)
+                                  config_path=args.config, config_ref=args.config_ref, progress=progress)
             review = asyncio.run(_review(forge, args, scope=args.scope))
             root = forge.repo
     except GitError as exc:
         print(f"readiness: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    finally:
+        if progress is not None:
+            progress.close()
     for warning in review.warnings:
         print(f"readiness: warning: {warning}", file=sys.stderr)
     _emit(review, args, root)
@@ -190,6 +195,10 @@ async def _review(forge, args: argparse.Namespace, *, scope: str | None) -> Revi
                                path=str(args.config) if args.config else ".readiness.yml")
     if args.fail_on is not None:
         config = dataclasses.replace(config, fail_on=None if args.fail_on == NEVER else args.fail_on)
+    target = getattr(forge, "target", "")
+    if target:  # `scan PATH` names PATH explicitly: review it even if paths.exclude covers it (as ruff does)
+        config = dataclasses.replace(config, exclude=tuple(
+            p for p in config.exclude if not matches_any(target, [p]) and not matches_any(f"{target}/", [p])))
     return await review_job(forge, job, config, rules, scope=scope, jobs=args.jobs)
 
 
@@ -211,6 +220,10 @@ def _emit(review: Review, args: argparse.Namespace, root: Path) -> None:
         from bot.render.sarif import render_sarif
 
         text = render_sarif(review, all_rules(), root=root)
+    elif args.format == "text":
+        from bot.render.text import render_text, use_colour
+
+        text = render_text(review, colour=not args.output and use_colour(sys.stdout))
     else:
         from bot.render.markdown import render_markdown
 

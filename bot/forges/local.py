@@ -12,6 +12,7 @@ from bot.diff import DiffError, parse_diff
 from bot.engine import decode_text
 from bot.job import Job
 from bot.models import ChangedFile, PreviousFinding, Review
+from bot.progress import Progress
 
 WORKTREE = ":worktree:"  # pseudo-ref: the files as they are on disk
 _SKIP_DIRS = {".git", "node_modules", "vendor", "third_party", "__pycache__", ".venv", "venv", ".tox"}
@@ -158,8 +159,9 @@ class LocalGitForge(_NoPublish):
 
     def __init__(self, repo: Path, *, base: str | None = None, head: str = "HEAD",
                  diff_text: str | None = None, config_path: Path | None = None,
-                 config_ref: str | None = None):
+                 config_ref: str | None = None, progress: Progress | None = None):
         self.repo = repo
+        self.progress = progress
         self.head = head
         self.diff_text = diff_text
         self.config_path = config_path
@@ -201,8 +203,10 @@ class LocalGitForge(_NoPublish):
 
     async def read_many(self, paths: Sequence[str], ref: str) -> Mapping[str, str | None]:
         if ref == WORKTREE:
-            return WorktreeTexts(self.repo, paths)
-        return await asyncio.to_thread(cat_files, self.repo, ref, paths)
+            texts: Mapping[str, str | None] = WorktreeTexts(self.repo, paths)
+        else:
+            texts = await asyncio.to_thread(cat_files, self.repo, ref, paths)
+        return self.progress.track(texts) if self.progress else texts
 
     async def list_files(self, ref: str) -> list[str]:
         if ref == WORKTREE:
@@ -263,9 +267,11 @@ class DirectoryForge(_NoPublish):
     """Every file under a directory counts as changed (`readiness scan`). `target` narrows it to one
     subdirectory or file of `root`; paths stay relative to `root`."""
 
-    def __init__(self, root: Path, *, config_path: Path | None = None, target: str = ""):
+    def __init__(self, root: Path, *, config_path: Path | None = None, target: str = "",
+                 progress: Progress | None = None):
         self.root = root
         self.target = target
+        self.progress = progress
         self.config_path = config_path
         self.head_sha = WORKTREE
 
@@ -277,7 +283,8 @@ class DirectoryForge(_NoPublish):
         return [ChangedFile(path=p, status="added", whole_file=True) for p in paths]
 
     async def read_many(self, paths: Sequence[str], ref: str) -> Mapping[str, str | None]:
-        return WorktreeTexts(self.root, paths)
+        texts = WorktreeTexts(self.root, paths)
+        return self.progress.track(texts) if self.progress else texts
 
     async def list_files(self, ref: str) -> list[str]:
         return await asyncio.to_thread(self._files)
@@ -301,7 +308,7 @@ class DirectoryForge(_NoPublish):
         return None
 
 
-def scan_forge(path: Path, *, config_path: Path | None = None) -> DirectoryForge:
+def scan_forge(path: Path, *, config_path: Path | None = None, progress: Progress | None = None) -> DirectoryForge:
     """`readiness scan PATH`. Inside a git work tree paths are relative to its root, as in reviews and
     as SARIF uploads need; elsewhere relative to PATH (to its directory, for a file)."""
     top = repo_root(path if path.is_dir() else path.parent)
@@ -311,10 +318,11 @@ def scan_forge(path: Path, *, config_path: Path | None = None) -> DirectoryForge
         except ValueError:  # PATH reached through a link from outside the work tree
             rel = None
         if rel is not None:
-            return DirectoryForge(top, config_path=config_path, target="" if rel == "." else rel)
+            return DirectoryForge(top, config_path=config_path, target="" if rel == "." else rel,
+                                  progress=progress)
     if path.is_file():
-        return DirectoryForge(path.parent, config_path=config_path, target=path.name)
-    return DirectoryForge(path, config_path=config_path)
+        return DirectoryForge(path.parent, config_path=config_path, target=path.name, progress=progress)
+    return DirectoryForge(path, config_path=config_path, progress=progress)
 
 
 def _read_config_file(path: Path) -> str:
