@@ -34,8 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="exit 1 when a finding is at or above this severity "
                             "(critical, high, medium, low, never; default from config: high)")
         p.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report to FILE")
-        p.add_argument("--jobs", "-j", type=_positive_int, default=1, metavar="N",
-                       help="analyse big changes in N processes (default: 1)")
+        p.add_argument("--jobs", "-j", type=_jobs_arg, default=AUTO, metavar="N",
+                       help="analyse big changes (200+ files) in N processes; auto (default): one per CPU "
+                            "the machine's load leaves idle, one process when it is busy")
 
     scan = sub.add_parser("scan", help="review every file under PATH")
     scan.add_argument("path", nargs="?", default=".", type=Path)
@@ -83,10 +84,27 @@ def _version() -> str:
 NEVER = "never"  # --fail-on never: report, but always exit 0
 
 
-def _positive_int(value: str) -> int:
+AUTO = "auto"
+
+
+def _jobs_arg(value: str) -> int | str:
+    if value == AUTO:
+        return AUTO
     if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 1, not {value!r}")
+        raise argparse.ArgumentTypeError(f"expected auto or a whole number ≥ 1, not {value!r}")
     return int(value)
+
+
+def auto_jobs() -> int:
+    """Processes worth starting now: one per CPU the load leaves idle. On a busy machine a pool is
+    slower than one process (pickling, start-up, contention): numbers in docs/performance.md."""
+    from bot.parallel import workers
+
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # no load average on this platform
+        load = 0.0
+    return max(1, round(workers() - load))
 
 
 def _severity_arg(value: str) -> Severity | str:
@@ -199,7 +217,8 @@ async def _review(forge, args: argparse.Namespace, *, scope: str | None) -> Revi
     if target:  # `scan PATH` names PATH explicitly: review it even if paths.exclude covers it (as ruff does)
         config = dataclasses.replace(config, exclude=tuple(
             p for p in config.exclude if not matches_any(target, [p]) and not matches_any(f"{target}/", [p])))
-    return await review_job(forge, job, config, rules, scope=scope, jobs=args.jobs)
+    jobs = auto_jobs() if args.jobs == AUTO else args.jobs
+    return await review_job(forge, job, config, rules, scope=scope, jobs=jobs)
 
 
 def _read(path: Path) -> str:
