@@ -310,9 +310,10 @@ class DirectoryForge(_NoPublish):
 
 def scan_forge(path: Path, *, config_path: Path | None = None, progress: Progress | None = None) -> DirectoryForge:
     """`readiness scan PATH`. Inside a git work tree paths are relative to its root, as in reviews and
-    as SARIF uploads need; elsewhere relative to PATH (to its directory, for a file)."""
+    as SARIF uploads need; elsewhere, and for a PATH git ignores (not part of the repository: a build
+    output, a corpus of other projects), relative to PATH (to its directory, for a file)."""
     top = repo_root(path if path.is_dir() else path.parent)
-    if top is not None:
+    if top is not None and not _ignored(path):
         try:
             rel = path.resolve().relative_to(top.resolve()).as_posix()
         except ValueError:  # PATH reached through a link from outside the work tree

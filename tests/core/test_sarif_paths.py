@@ -54,3 +54,11 @@ def test_security_weaknesses_of_every_area_carry_the_security_tag() -> None:
     for rid in ("docker.root-user", "k8s.security-context", "ci.script-injection", "secrets.hardcoded"):
         assert "security" in tags[rid], rid
     assert all("security" not in t for rid, t in tags.items() if rid.startswith(("quality.", "k8s.no-pdb")))
+
+
+def test_a_path_git_ignores_is_scanned_as_its_own_root(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "svc")
+    repo.commit("base", **{".gitignore": "corpus/\n", "README.md": "x\n"})
+    repo.write("corpus/other-project/Dockerfile", ROOT_DOCKERFILE)  # not part of the repository
+    data = json.loads(cli("scan", str(repo.path / "corpus" / "other-project"), "--format", "json").stdout)
+    assert {f["path"] for f in data["findings"]} == {"Dockerfile"}

@@ -26,7 +26,7 @@ async def test_push_during_a_review_publishes_the_new_heads_findings(fake_github
     old_head = pr.head_sha
     # The old head's review lists the files while the push lands: the listing it gets is the new
     # head's, the texts it reads are the old head's.
-    fake_github.inject(None, times=1, match="/pulls/2/files", delay=0.5)
+    fake_github.inject(None, times=1, match="/pulls/2/files", delay=1.0)
     await service.send("pull_request", pr_payload("opened", pr))
     await _until(lambda: fake_github.count("GET", "/pulls/2/files") >= 1)
     new_head = fake_github.push(REPO, 2, {"README.md": "hi\n", "Dockerfile": UNPINNED_ROOT})
