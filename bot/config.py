@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from bot.models import Severity
+from bot.suggest import did_you_mean
 
 CONFIG_FILE = ".readiness.yml"
 SCOPES = ("new", "added", "diff_context", "file")
@@ -181,7 +182,8 @@ def _load(root: yaml.MappingNode, err: Any, scalar: Any, known_rules: Mapping[st
     for key_node, value_node in root.value:
         key = _key(key_node)
         if key not in _TOP_KEYS:
-            raise err(f"unknown setting {key!r} (known: {', '.join(sorted(_TOP_KEYS))})", key_node)
+            hint = did_you_mean(str(key), _TOP_KEYS) or f" (known: {', '.join(sorted(_TOP_KEYS))})"
+            raise err(f"unknown setting {key!r}{hint}", key_node)
         if key == "fail_on":
             kwargs["fail_on"] = _severity(scalar(value_node), value_node, err, allow_never=True)
         elif key == "scope":
@@ -244,8 +246,9 @@ def _severity(value: Any, node: yaml.Node, err: Any, allow_never: bool = False) 
         return None
     try:
         return Severity.parse(str(value))
-    except ValueError as exc:
-        raise err(str(exc), node) from None
+    except ValueError:
+        names = "critical, high, medium, low" + (", never" if allow_never else "")
+        raise err(f"unknown severity {value!r} (expected one of: {names})", node) from None
 
 
 def _paths(node: yaml.Node, err: Any) -> tuple[str, ...]:
@@ -300,8 +303,7 @@ def _rules(node: yaml.Node, err: Any, known: Mapping[str, Any]) -> dict[str, Rul
     for key_node, value_node in node.value:
         rule_id = _key(key_node)
         if rule_id not in known:
-            close = [r for r in known if r.split(".")[-1] == str(rule_id).split(".")[-1]]
-            hint = f" (did you mean {close[0]}?)" if close else " (see `readiness rules`)"
+            hint = did_you_mean(str(rule_id), known) or " (see `readiness rules`)"
             raise err(f"unknown rule id {rule_id!r}{hint}", key_node)
         rule = known[rule_id]
         if isinstance(value_node, yaml.ScalarNode):
@@ -337,8 +339,9 @@ def _rules(node: yaml.Node, err: Any, known: Mapping[str, Any]) -> dict[str, Rul
                         f"not {opt_value!r}", opt_value_node)
                 options[opt] = opt_value
             else:
-                names = ", ".join(["severity", "enabled", *sorted(allowed)])
-                raise err(f"rule {rule_id}: unknown option {opt!r} (known: {names})", opt_key_node)
+                names = ["severity", "enabled", *sorted(allowed)]
+                hint = did_you_mean(str(opt), names) or f" (known: {', '.join(names)})"
+                raise err(f"rule {rule_id}: unknown option {opt!r}{hint}", opt_key_node)
         out[rule_id] = RuleSettings(enabled=enabled, severity=severity, options=options)
     return out
 

@@ -166,6 +166,8 @@ class Review:
     baselined: int = 0  # findings left out because the baseline file lists them
     coverage: CoverageSection | None = None  # the Test Coverage section, when reports were given
     ci: CIResults | None = None  # the Build & CI section: other checks of the head commit (bots)
+    suppressed: int = 0  # findings removed by inline `readiness: ignore[...]` comments
+    warnings: list[str] = field(default_factory=list)  # problems the reader should fix, e.g. unknown ids
 
     @property
     def counts(self) -> dict[str, int]:

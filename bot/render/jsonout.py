@@ -25,7 +25,10 @@ def to_dict(review: Review) -> dict:
             "findings": [f.to_json() for f in review.preexisting],
         },
         "baselined": review.baselined,
+        "suppressed": review.suppressed,
     }
+    if review.warnings:
+        data["warnings"] = list(review.warnings)
     if review.errors:
         data["errors"] = [{"rule": e.rule, "path": e.path, "error": e.error} for e in review.errors]
     if review.coverage is not None:

@@ -42,7 +42,8 @@ def _render(review: Review, heading: str, detail_limit: int, omitted_note: str, 
     out.append(
         f"**{c['CRITICAL']} critical, {c['HIGH']} high, {c['MEDIUM']} medium, {c['LOW']} low** · "
         f"{review.files_reviewed} file{'s' if review.files_reviewed != 1 else ''} reviewed · "
-        f"fails on {_fail_on(review)}\n"
+        f"fails on {_fail_on(review)}"
+        + (f" · {review.suppressed} suppressed" if review.suppressed else "") + "\n"
     )
     out.append(f"{VERDICT_NOTES[verdict]}\n")
     out.append("| Severity | Count |\n|---|---:|")
@@ -72,6 +73,10 @@ def _render(review: Review, heading: str, detail_limit: int, omitted_note: str, 
         if len(review.skipped) > 100:
             out.append(f"- …and {len(review.skipped) - 100} more")
         out.append("\n</details>\n")
+    if review.warnings:
+        out.append("**Warnings:**\n")
+        out.extend(f"- {w}" for w in review.warnings[:20])
+        out.append("")
     if review.errors:
         out.append("**Internal errors** (the review went on without these):\n")
         for e in review.errors[:20]:

@@ -7,7 +7,6 @@ import logging
 import sys
 import time
 
-
 from bot import cache_metrics
 from bot.forges.github.app import GitHubApp
 from bot.pipeline import run_job
@@ -236,7 +235,6 @@ async def work(settings=None) -> None:
 def run_worker(queue_url: str | None = None) -> int:
     """`readiness worker`: process queued reviews. The Redis/arq backend (`queue_url`) plugs in here."""
     from bot.service.app import load_settings
-
     from bot.service.redis_queue import is_redis_url
 
     if queue_url and not is_redis_url(queue_url):

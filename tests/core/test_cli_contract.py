@@ -573,9 +573,9 @@ def test_scan_respects_gitignore_including_negation_and_nested(repo: GitRepo) ->
         repo.write(rel, SECRET_PY)
     data = as_json(cli("scan", str(repo.path), "--format", "json"))
     assert {p for p, _ in secret_lines(data)} == {"keep.local.py", "sub/public.py"}
-    # a subdirectory scan reports paths relative to the scan root
+    # a subdirectory scan reports paths relative to the repository root (SARIF uploads resolve them there)
     sub = as_json(cli("scan", str(repo.path / "sub"), "--format", "json"))
-    assert {p for p, _ in secret_lines(sub)} == {"public.py"}
+    assert {p for p, _ in secret_lines(sub)} == {"sub/public.py"}
 
 
 # --- inline suppression ----------------------------------------------------------------------------------
