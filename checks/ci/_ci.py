@@ -110,6 +110,18 @@ def locate(f: SourceFile, start: int, needle: str, nth: int = 0, span: int | Non
     return start
 
 
+def offset_line(f: SourceFile, m: YMap, key: Any, offset: int, needle: str) -> int | None:
+    """File line of character `offset` of a literal-block (`|`) value, when the line holds `needle`."""
+    start = value_line(m, key)
+    value = m.get(key)
+    raw = f.line(start)
+    if not isinstance(value, str) or not (re.search(r":\s*\|[-+0-9]*\s*(#.*)?$", raw)
+                                          or re.match(r"\s*(-\s+)?\|[-+0-9]*\s*$", raw)):
+        return None
+    line = start + 1 + value.count("\n", 0, offset)  # a literal block keeps every line as written
+    return line if needle in f.line(line) else None
+
+
 def scalar_lines(f: SourceFile, m: YMap, key: Any) -> Iterator[tuple[int, str]]:
     """(file line, text) for each line of a scalar value, handling `|`/`>` blocks and plain values."""
     value = m.get(key)

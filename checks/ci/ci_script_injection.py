@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checks.model import Hit
-from checks.ci._ci import action_name, gha_steps, locate, value_line
+from checks.ci._ci import action_name, gha_steps, locate, offset_line, value_line
 from checks.ci._contexts import EXPRESSION, env_names, tainted_env, tainted_paths
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
@@ -35,14 +35,14 @@ def _sinks(step: Any) -> Iterator[tuple[Any, str, str]]:
                 yield w, key, f"`{action_name(step.get('uses'))}` `{key}:`"
 
 
-def _findings(value: str, env: dict[str, str]) -> Iterator[tuple[str, str]]:
-    """(expression, description of the tainted value) for each dangerous `${{ }}` in a script."""
+def _findings(value: str, env: dict[str, str]) -> Iterator[tuple[int, str, str]]:
+    """(offset, expression, description of the tainted value) for each dangerous `${{ }}` in a script."""
     for m in EXPRESSION.finditer(value):
         inner = m.group(1)
         described = [f"`{p}`" for p in tainted_paths(inner)]
         described += [f"`env.{n}` (set from `{env[n]}`)" for n in env_names(inner) if n in env]
         if described:
-            yield m.group(0), ", ".join(described)
+            yield m.start(), m.group(0), ", ".join(described)
 
 
 @rule(
@@ -79,11 +79,12 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                 start = value_line(holder, key)
                 by_line: dict[int, list[tuple[str, str]]] = {}
                 counts: dict[str, int] = {}
-                for expr, described in _findings(value, env):
+                for offset, expr, described in _findings(value, env):
                     needle = expr.split("\n", 1)[0]
                     nth = counts.get(needle, 0)
                     counts[needle] = nth + 1
-                    by_line.setdefault(locate(f, start, needle, nth), []).append((expr, described))
+                    line = offset_line(f, holder, key, offset, needle) or locate(f, start, needle, nth)
+                    by_line.setdefault(line, []).append((expr, described))
                 for line, found in sorted(by_line.items()):
                     what = ", ".join(dict.fromkeys(d for _e, d in found))
                     expr = " ".join(found[0][0].split())
