@@ -63,11 +63,6 @@ def gha_steps(doc: Any) -> Iterator[tuple[str, YMap, YMap]]:
             yield "runs", runs, step
 
 
-def is_action_file(path: str) -> bool:
-    """`action.yml` / `action.yaml`: a GitHub Action's metadata (composite actions run steps too)."""
-    return path.rsplit("/", 1)[-1] in ("action.yml", "action.yaml")
-
-
 def composite_runs(doc: Any) -> YMap | None:
     """The `runs:` mapping of a composite action (`runs: {using: composite, steps: [...]}`)."""
     runs = doc.get("runs") if isinstance(doc, dict) else None
@@ -176,6 +171,14 @@ def _flatten(value: Any, line: int) -> Iterator[tuple[int, str]]:
     elif isinstance(value, list):
         for item in value:
             yield from _flatten(item, line)
+
+
+CI_FILE_KINDS = frozenset({"gha", "gitlab-ci"})
+
+
+def test_code_outside_ci(f: SourceFile) -> bool:
+    """A script or Makefile under a test folder: skipped, unlike a pipeline file kept there."""
+    return f.is_test and not f.kinds & CI_FILE_KINDS
 
 
 def strip_comment(line: str, kinds: frozenset[str]) -> str:

@@ -125,6 +125,7 @@ def _declaration_lines(f: SourceFile, lines: set[int]) -> str:
     fix="Make the test command write the file the job uploads (`pytest --junitxml=report.xml "
         "--cov-report=xml:coverage.xml`), or fix the declared path.",
     kinds={"gitlab-ci", "gha"},
+    include_tests=True,  # CI files are CI wherever they live
     example=Example(
         path=".gitlab-ci.yml",
         bad="test:\n  script:\n    - pytest --cov=app\n  artifacts:\n    reports:\n      junit: report.xml\n",

@@ -5,7 +5,7 @@ import re
 from collections.abc import Iterator
 
 from checks.model import Hit
-from checks.ci._ci import action_name, gha_steps, scalar_lines, strip_comment
+from checks.ci._ci import action_name, gha_steps, scalar_lines, strip_comment, test_code_outside_ci
 from checks.registry import Context, Example, rule
 from checks.source import ParseError, SourceFile
 
@@ -43,6 +43,7 @@ def _message(name: str) -> str:
     fix="Use BuildKit secrets: `docker build --secret id=npm_token,env=NPM_TOKEN .` with "
         "`RUN --mount=type=secret,id=npm_token ...` (or the `secrets:` input of docker/build-push-action).",
     kinds={"gha", "gitlab-ci", "jenkinsfile", "makefile", "shell"},
+    include_tests=True,  # pipeline files under test folders; scripts there are skipped below
     example=Example(
         path=".gitlab-ci.yml",
         bad="build:\n  script:\n    - docker build --build-arg NPM_TOKEN=$NPM_TOKEN -t app .\n",
@@ -50,6 +51,8 @@ def _message(name: str) -> str:
     ),
 )
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
+    if test_code_outside_ci(f):
+        return
     seen: set[int] = set()
     for number, raw in enumerate(f.lines, start=1):
         line = strip_comment(raw, f.kinds)
