@@ -18,14 +18,25 @@ _SECRET_WORD = re.compile(
 _NOT_SECRET = re.compile(
     r"(_(URL|URI|HOST|ENDPOINT|PATH|FILE|DIR|NAME|TYPE|ID|ARN|REF|MOUNT|ENABLED|HEADER|EXPIRY|TTL)$"
     r"|_(TOKENS|SECRETS|COUNT|LIMIT|SIZE|LENGTH|LEN|TIMEOUT)$|^(MAX|MIN|NUM)_"
-    r"|^(USE|ENABLE|WITH|HAS)_)",
+    r"|_DUMMY$|^(USE|ENABLE|WITH|HAS|SKIP|NO|DISABLE)_)",
     re.I,
 )
-_BUILD_ARG = re.compile(r"""--build-arg(?:\s+|=)(['"]?)([A-Za-z_][A-Za-z0-9_]*)""")
+_BUILD_ARG = re.compile(r"""--build-arg(?:\s+|=)(['"]?)([A-Za-z_][A-Za-z0-9_]*)(?:=(['"]?)([^\s'"]*))?""")
+# Literal values that switch a build step rather than carry a secret (`SECRET_KEY_BASE=dummy` to
+# precompile assets, `SKIP_TOKEN_CHECK=1`).
+_FLAG_VALUE = re.compile(r"^(?:|true|false|yes|no|on|off|\d{1,4}|dummy|placeholder|unused|none|null|x+|"
+                         r"precompile|changeme|build|ci|test)$", re.I)
 
 
 def secret_name(name: str) -> bool:
     return bool(_SECRET_WORD.search(name)) and not _NOT_SECRET.search(name)
+
+
+def _carries_secret(name: str, value: str | None) -> bool:
+    """A secret-named argument whose value is not a literal switch (`=dummy`, `=1`)."""
+    if not secret_name(name):
+        return False
+    return value is None or "$" in value or not _FLAG_VALUE.match(value)
 
 
 def _message(name: str) -> str:
@@ -60,7 +71,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
             continue
         for m in _BUILD_ARG.finditer(line):
             name = m.group(2)
-            if secret_name(name) and number not in seen:
+            if _carries_secret(name, m.group(4)) and number not in seen:
                 seen.add(number)
                 yield Hit(number, message=_message(name))
     if "gha" not in f.kinds:
@@ -79,7 +90,9 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                 continue
             for number, text in scalar_lines(f, w, "build-args"):
                 for item in re.split(r"[,\n]", text):
-                    key = item.strip().strip("\"'").split("=", 1)[0].strip()
-                    if key and re.fullmatch(r"[A-Za-z_]\w*", key) and secret_name(key) and number not in seen:
+                    key, _eq, value = item.strip().strip("\"'").partition("=")
+                    key = key.strip()
+                    if (key and re.fullmatch(r"[A-Za-z_]\w*", key) and _carries_secret(key, value.strip() if _eq else None)
+                            and number not in seen):
                         seen.add(number)
                         yield Hit(number, message=_message(key) + " (build-push-action `build-args:`)")
