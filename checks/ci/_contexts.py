@@ -37,6 +37,10 @@ _BOOLEAN_CALL = re.compile(r"\b(?:contains|startswith|endswith)\s*\([^()]*\)", r
 _OPERAND = r"(?:[\w.*\-\[\]'\"]+|'[^']*')"
 _COMPARISON = re.compile(rf"{_OPERAND}\s*(?:==|!=|<=|>=|<|>)\s*{_OPERAND}")
 _ENV_REF = re.compile(r"(?<![\w.])env\.([A-Za-z_][\w-]*)")
+_MATRIX_REF = re.compile(r"(?<![\w.])matrix\.([A-Za-z_][\w-]*)")
+_INPUT_REF = re.compile(r"(?<![\w.])inputs\.([A-Za-z_][\w-]*)")
+# Input types whose value cannot carry shell syntax.
+_SAFE_INPUT_TYPES = {"boolean", "number", "choice", "environment"}
 
 
 def normalise(expr: str) -> str:
@@ -64,11 +68,41 @@ def tainted_paths(inner: str) -> list[str]:
     return list(dict.fromkeys(paths))
 
 
+def _names(inner: str, context: str, pattern: re.Pattern[str]) -> list[str]:
+    value = _value_part(inner)
+    value = re.sub(rf"""(?<![\w.]){context}\[\s*['"]([\w-]+)['"]\s*\]""", rf"{context}.\1", value)
+    return list(dict.fromkeys(m.group(1) for m in pattern.finditer(value)))
+
+
 def env_names(inner: str) -> list[str]:
     """`env.NAME` references in an expression (their value is pasted into the script too)."""
-    value = _value_part(inner)
-    value = re.sub(r"""env\[\s*['"]([\w-]+)['"]\s*\]""", r"env.\1", value)
-    return list(dict.fromkeys(m.group(1) for m in _ENV_REF.finditer(value)))
+    return _names(inner, "env", _ENV_REF)
+
+
+def matrix_names(inner: str) -> list[str]:
+    return _names(inner, "matrix", _MATRIX_REF)
+
+
+def input_names(inner: str) -> list[str]:
+    return _names(inner, "inputs", _INPUT_REF)
+
+
+def caller_inputs(doc: Any, composite: bool) -> set[str]:
+    """Free-text inputs a caller hands in: every input of a composite action, the string inputs of a
+    reusable workflow (`on: workflow_call`). `workflow_dispatch` inputs come from people with write
+    access and are not included."""
+    if not isinstance(doc, dict):
+        return set()
+    if composite:
+        declared = doc.get("inputs")
+        return {str(k) for k in declared} if isinstance(declared, dict) else set()
+    on = next((doc[k] for k in ("on", True) if k in doc), None)
+    call = on.get("workflow_call") if isinstance(on, dict) else None
+    declared = call.get("inputs") if isinstance(call, dict) else None
+    if not isinstance(declared, dict):
+        return set()
+    return {str(k) for k, v in declared.items()
+            if not (isinstance(v, dict) and str(v.get("type", "string")).lower() in _SAFE_INPUT_TYPES)}
 
 
 def tainted_in(text: str) -> list[tuple[str, str]]:
@@ -77,6 +111,23 @@ def tainted_in(text: str) -> list[tuple[str, str]]:
     for m in EXPRESSION.finditer(text):
         for path in tainted_paths(m.group(1)):
             out.append((m.group(0), path))
+    return out
+
+
+def tainted_matrix(strategy: Any) -> dict[str, str]:
+    """Matrix variables built from an attacker-controlled context (`dynamic: ${{ fromJSON(...) }}`)."""
+    matrix = strategy.get("matrix") if isinstance(strategy, dict) else None
+    if isinstance(matrix, str):
+        found = tainted_in(matrix)
+        return {"*": found[0][1]} if found else {}
+    if not isinstance(matrix, dict):
+        return {}
+    out = {}
+    for name, value in matrix.items():
+        if isinstance(value, str):
+            found = tainted_in(value)
+            if found:
+                out[str(name)] = found[0][1]
     return out
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from checks.model import Hit
-from checks.ci._ci import action_name, gha_steps, locate, offset_line, value_line
-from checks.ci._contexts import EXPRESSION, env_names, tainted_env, tainted_paths
+from checks.model import Hit, Severity
+from checks.ci._ci import action_name, composite_runs, gha_steps, locate, offset_line, value_line
+from checks.ci._contexts import (
+    EXPRESSION, caller_inputs, env_names, input_names, matrix_names, tainted_env, tainted_matrix, tainted_paths,
+)
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
 
@@ -35,14 +37,43 @@ def _sinks(step: Any) -> Iterator[tuple[Any, str, str]]:
                 yield w, key, f"`{action_name(step.get('uses'))}` `{key}:`"
 
 
-def _findings(value: str, env: dict[str, str]) -> Iterator[tuple[int, str, str]]:
-    """(offset, expression, description of the tainted value) for each dangerous `${{ }}` in a script."""
+class _Taint:
+    """What, around one step, carries attacker-controlled text into an expression."""
+
+    def __init__(self, env: dict[str, str], matrix: dict[str, str], inputs: set[str]):
+        self.env, self.matrix, self.inputs = env, matrix, inputs
+
+    def describe(self, inner: str) -> tuple[list[str], list[str]]:
+        """(attacker-controlled values, caller-supplied values) an expression pastes into the script."""
+        high = [f"`{p}`" for p in tainted_paths(inner)]
+        high += [f"`env.{n}` (set from `{self.env[n]}`)" for n in env_names(inner) if n in self.env]
+        for n in matrix_names(inner):
+            origin = self.matrix.get(n) or self.matrix.get("*")
+            if origin:
+                high.append(f"`matrix.{n}` (built from `{origin}`)")
+        low = [f"`inputs.{n}`" for n in input_names(inner) if n in self.inputs]
+        return high, low
+
+
+def _findings(value: str, taint: _Taint) -> Iterator[tuple[int, str, list[str], list[str]]]:
+    """(offset, expression, attacker values, caller values) for each dangerous `${{ }}` in a script."""
     for m in EXPRESSION.finditer(value):
-        inner = m.group(1)
-        described = [f"`{p}`" for p in tainted_paths(inner)]
-        described += [f"`env.{n}` (set from `{env[n]}`)" for n in env_names(inner) if n in env]
-        if described:
-            yield m.start(), m.group(0), ", ".join(described)
+        high, low = taint.describe(m.group(1))
+        if high or low:
+            yield m.start(), m.group(0), high, low
+
+
+def _hit(line: int, found: list[tuple[str, list[str], list[str]]], where: str) -> Hit:
+    expr = " ".join(found[0][0].split())
+    high = list(dict.fromkeys(d for _e, h, _l in found for d in h))
+    if high:
+        return Hit(line, message=f"{', '.join(high)} is interpolated directly into a {where} (`{expr}`); "
+                                 "an attacker-chosen value runs as code")
+    low = ", ".join(dict.fromkeys(d for _e, _h, lo in found for d in lo))
+    return Hit(line, severity=Severity.LOW,
+               message=f"{low} is interpolated directly into a {where} (`{expr}`); every caller decides "
+                       "what it contains, so a caller passing a branch name or PR title makes this an injection",
+               note="LOW: a caller-supplied input, not an event field an outsider sets directly")
 
 
 @rule(
@@ -70,23 +101,22 @@ def _findings(value: str, env: dict[str, str]) -> Iterator[tuple[int, str, str]]
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     for doc in f.yaml_docs:
         workflow_env = doc.get("env") if isinstance(doc, dict) else None
+        inputs = caller_inputs(doc, composite_runs(doc) is not None)
         for _job, job, step in gha_steps(doc):
-            env = tainted_env([step.get("env"), job.get("env"), workflow_env])
+            taint = _Taint(tainted_env([step.get("env"), job.get("env"), workflow_env]),
+                           tainted_matrix(job.get("strategy")), inputs)
             for holder, key, where in _sinks(step):
                 value = holder[key]
                 if "${{" not in value:
                     continue
                 start = value_line(holder, key)
-                by_line: dict[int, list[tuple[str, str]]] = {}
+                by_line: dict[int, list[tuple[str, list[str], list[str]]]] = {}
                 counts: dict[str, int] = {}
-                for offset, expr, described in _findings(value, env):
+                for offset, expr, high, low in _findings(value, taint):
                     needle = expr.split("\n", 1)[0]
                     nth = counts.get(needle, 0)
                     counts[needle] = nth + 1
                     line = offset_line(f, holder, key, offset, needle) or locate(f, start, needle, nth)
-                    by_line.setdefault(line, []).append((expr, described))
+                    by_line.setdefault(line, []).append((expr, high, low))
                 for line, found in sorted(by_line.items()):
-                    what = ", ".join(dict.fromkeys(d for _e, d in found))
-                    expr = " ".join(found[0][0].split())
-                    yield Hit(line, message=f"{what} is interpolated directly into a {where} (`{expr}`); "
-                                            "an attacker-chosen value runs as code")
+                    yield _hit(line, found, where)

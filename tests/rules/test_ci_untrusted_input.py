@@ -189,3 +189,21 @@ def test_pwn_request_label_gate_is_high_with_a_note() -> None:
     [finding] = findings("ci.pwn-request", ".github/workflows/e2e.yml", text)
     assert finding.severity == Severity.HIGH and finding.line == 9
     assert "maintainer" in (finding.note or "")
+
+
+def test_caller_inputs_are_low_and_event_fields_high() -> None:
+    text = (
+        "name: x\ninputs:\n  ref:\n    required: true\nruns:\n  using: composite\n  steps:\n"
+        "    - shell: bash\n      run: |\n        git checkout ${{ inputs.ref }}\n"
+        "        echo \"${{ github.event.pull_request.title }}\"\n"
+    )
+    got = {f.line: f.severity for f in findings("ci.script-injection", ".github/actions/co/action.yml", text)}
+    assert got == {10: Severity.LOW, 11: Severity.HIGH}
+
+
+def test_workflow_dispatch_inputs_are_not_reported() -> None:
+    text = (
+        "on:\n  workflow_dispatch:\n    inputs:\n      version:\n        type: string\njobs:\n  r:\n"
+        "    runs-on: ubuntu-latest\n    steps:\n      - run: git tag ${{ inputs.version }}\n"
+    )
+    assert not findings("ci.script-injection", ".github/workflows/release.yml", text)
