@@ -26,6 +26,19 @@ TAINTED = re.compile(
     r"|pull_requests\.\*\.head\.ref)"
     r"))(?![\w-])"
 )
+# GitHub's own rule of thumb for the rest of the event payload: fields ending in these names may
+# hold someone else's text. Outside the explicit list above they are reported LOW ("verify").
+_SUFFIX = re.compile(
+    r"(?<![\w.])github\.event\.[\w.*-]*?(?:body|default_branch|email|head_ref|label|message|name|page_name"
+    r"|ref|title)(?![\w.-])"
+)
+# Fields of the suffix heuristic that only the repository's own people set, or with a charset that
+# cannot carry shell syntax (repository and account names, tags, the base branch).
+_TRUSTED_SUFFIX = re.compile(
+    r"github\.event\.(?:repository|organization|sender|enterprise|installation|inputs|client_payload)\."
+    r"|^github\.event\.(?:base_)?ref$"  # the pushed branch or tag: people with write access
+    r"|\.(?:tag_name|full_name|login)$|\.base\.(?:ref|label|repo\.)|(?:repo|repository)\.name$"
+)
 # A whole event object serialised into the script (`toJSON(github.event.pull_request)`) carries
 # every free-text field inside it.
 TAINTED_OBJECT = re.compile(
@@ -72,6 +85,17 @@ def _names(inner: str, context: str, pattern: re.Pattern[str]) -> list[str]:
     value = _value_part(inner)
     value = re.sub(rf"""(?<![\w.]){context}\[\s*['"]([\w-]+)['"]\s*\]""", rf"{context}.\1", value)
     return list(dict.fromkeys(m.group(1) for m in pattern.finditer(value)))
+
+
+def suffix_paths(inner: str) -> list[str]:
+    """Event fields GitHub's suffix rule of thumb calls untrusted that the explicit list does not name."""
+    value = _value_part(normalise(inner))
+    out = []
+    for m in _SUFFIX.finditer(value):
+        path = m.group(0)
+        if not TAINTED.fullmatch(path) and not _TRUSTED_SUFFIX.search(path):
+            out.append(path)
+    return list(dict.fromkeys(out))
 
 
 def env_names(inner: str) -> list[str]:

@@ -8,7 +8,8 @@ from checks.model import Hit, Severity
 from checks.ci._ci import action_name, composite_runs, gha_steps, locate, offset_line, value_line
 from checks.ci._callers import caller_values, input_origin
 from checks.ci._contexts import (
-    EXPRESSION, caller_inputs, env_names, input_names, matrix_names, tainted_env, tainted_matrix, tainted_paths,
+    EXPRESSION, caller_inputs, env_names, input_names, matrix_names, suffix_paths, tainted_env, tainted_matrix,
+    tainted_paths,
 )
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
@@ -53,7 +54,7 @@ class _Taint:
             origin = self.matrix.get(n) or self.matrix.get("*")
             if origin:
                 high.append(f"`matrix.{n}` (built from `{origin}`)")
-        low = []
+        low = [f"`{p}`" for p in suffix_paths(inner)]
         for n in input_names(inner):
             level, origin = self.inputs.get(n, (None, None))
             if level == "high":
@@ -79,9 +80,10 @@ def _hit(line: int, found: list[tuple[str, list[str], list[str]]], where: str) -
                                  "an attacker-chosen value runs as code")
     low = ", ".join(dict.fromkeys(d for _e, _h, lo in found for d in lo))
     return Hit(line, severity=Severity.LOW,
-               message=f"{low} is interpolated directly into a {where} (`{expr}`); every caller decides "
-                       "what it contains, so a caller passing a branch name or PR title makes this an injection",
-               note="LOW: a caller-supplied input, not an event field an outsider sets directly")
+               message=f"{low} is interpolated directly into a {where} (`{expr}`); verify who can write "
+                       "it (a caller's input, a release or label name): if an outsider can, it runs as code",
+               note="LOW: a caller-supplied input or an event field usually written by the repository's "
+                    "own people, not one an outsider sets directly")
 
 
 @rule(
