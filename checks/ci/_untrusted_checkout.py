@@ -17,8 +17,10 @@ UNTRUSTED_REF = re.compile(
     r"github\.event\.pull_request\.(?:head\.(?:sha|ref)|merge_commit_sha|number)"
     r"|github\.head_ref"
     r"|github\.event\.(?:number|issue\.number)\b"
-    r"|github\.event\.workflow_run\.(?:head_sha|head_branch|head_commit\.id|pull_requests)"
-    r"|refs/pull/|\bpull/[^\s/]+/(?:head|merge)\b",
+    r"|github\.event\.workflow_run\.(?:head|pull_requests)"
+    r"|refs/pull/|\bpull/[^\s/]+/(?:head|merge)\b"
+    # the PR's head looked up by an earlier step or job (comment-triggered workflows)
+    r"|\b(?:steps|needs)\.[\w-]+\.outputs\.[\w-]*(?:head|pr[_-]?(?:sha|ref|branch|number)|pull)",
     re.I,
 )
 # The fork itself.
