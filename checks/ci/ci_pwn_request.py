@@ -73,11 +73,13 @@ def _gate(job: Any, step: Any) -> str | None:
     return None
 
 
-def _job_findings(f: SourceFile, job: Any, workflow_env: Any, trigger: str) -> Iterator[Hit]:
+def _job_findings(f: SourceFile, name: str, job: Any, workflow_env: Any, trigger: str) -> Iterator[Hit]:
+    subject = f"{name}/untrusted-checkout"  # the job's checkout, whichever ref spelling it uses
     env_job = [job.get("env"), workflow_env]
     for line, what in reusable_call_refs(f, job, env_values(env_job)):
         yield Hit(line, message=f"This {trigger} workflow passes the pull request head ({what}) to the reusable "
-                                f"workflow `{job['uses']}`, which runs with the base repository's secrets")
+                                f"workflow `{job['uses']}`, which runs with the base repository's secrets",
+                  subject=subject)
         return
     steps = job_steps(job)
     for i, step in enumerate(steps):
@@ -95,7 +97,7 @@ def _job_findings(f: SourceFile, job: Any, workflow_env: Any, trigger: str) -> I
         note = _gate(job, step)
         yield Hit(line, message=f"This {trigger} workflow checks out the pull request's code with {what} and "
                                 f"then runs it (`{label}`) with the base repository's secrets and token",
-                  severity=Severity.HIGH if note else None, note=note)
+                  severity=Severity.HIGH if note else None, note=note, subject=subject)
         return
 
 
@@ -128,6 +130,6 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         if not privileged:
             continue
         trigger = " / ".join(f"`{t}`" for t in privileged)
-        for _name, job in gha_jobs(doc):
+        for name, job in gha_jobs(doc):
             if not _job_excluded(job):
-                yield from _job_findings(f, job, doc.get("env"), trigger)
+                yield from _job_findings(f, name, job, doc.get("env"), trigger)

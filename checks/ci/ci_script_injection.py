@@ -72,14 +72,16 @@ def _findings(value: str, taint: _Taint) -> Iterator[tuple[int, str, list[str], 
             yield m.start(), m.group(0), high, low
 
 
-def _hit(line: int, found: list[tuple[str, list[str], list[str]]], where: str) -> Hit:
+def _hit(line: int, found: list[tuple[str, list[str], list[str]]], where: str, job: str) -> Hit:
     expr = " ".join(found[0][0].split())
     high = list(dict.fromkeys(d for _e, h, _l in found for d in h))
+    # Identity: the job and the values, not the line's text (rewording the echo is the same finding).
+    subject = f"{job}/" + ",".join(dict.fromkeys(d for _e, h, lo in found for d in h + lo))
     if high:
-        return Hit(line, message=f"{', '.join(high)} is interpolated directly into a {where} (`{expr}`); "
+        return Hit(line, subject=subject, message=f"{', '.join(high)} is interpolated directly into a {where} (`{expr}`); "
                                  "an attacker-chosen value runs as code")
     low = ", ".join(dict.fromkeys(d for _e, _h, lo in found for d in lo))
-    return Hit(line, severity=Severity.LOW,
+    return Hit(line, severity=Severity.LOW, subject=subject,
                message=f"{low} is interpolated directly into a {where} (`{expr}`); verify who can write "
                        "it (a caller's input, a release or label name): if an outsider can, it runs as code",
                note="LOW: a caller-supplied input or an event field usually written by the repository's "
@@ -123,7 +125,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
             origin = input_origin(None if callers is None else callers.get(name, []))
             if origin:
                 inputs[name] = origin
-        for _job, job, step in gha_steps(doc):
+        for job_name, job, step in gha_steps(doc):
             taint = _Taint(tainted_env([step.get("env"), job.get("env"), workflow_env]),
                            tainted_matrix(job.get("strategy")), inputs)
             for holder, key, where in _sinks(step):
@@ -140,4 +142,4 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                     line = offset_line(f, holder, key, offset, needle) or locate(f, start, needle, nth)
                     by_line.setdefault(line, []).append((expr, high, low))
                 for line, found in sorted(by_line.items()):
-                    yield _hit(line, found, where)
+                    yield _hit(line, found, where, job_name)

@@ -61,8 +61,8 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     pin_first = bool(ctx.options.get("pin_first_party", False))
     for doc in f.yaml_docs:
         runs = composite_runs(doc)
-        groups = [job for _name, job in gha_jobs(doc)] + ([runs] if runs is not None else [])
-        for job in groups:
+        groups = list(gha_jobs(doc)) + ([("runs", runs)] if runs is not None else [])
+        for job_name, job in groups:
             holders = [job, *job_steps(job)]  # job-level `uses:` calls a reusable workflow
             for h in holders:
                 uses = h.get("uses")
@@ -70,4 +70,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                     continue
                 problem = _problem(uses, pin_first)
                 if problem:
-                    yield Hit(key_line(h, "uses"), message=problem[0].upper() + problem[1:])
+                    # The subject is the action in its job, not the ref: a bot bumping `@v3` to
+                    # `@v4` does not make the old finding look new.
+                    yield Hit(key_line(h, "uses"), message=problem[0].upper() + problem[1:],
+                              subject=f"{job_name}/{uses.split('@', 1)[0].strip().lower()}")

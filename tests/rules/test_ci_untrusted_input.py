@@ -207,3 +207,22 @@ def test_workflow_dispatch_inputs_are_not_reported() -> None:
         "    runs-on: ubuntu-latest\n    steps:\n      - run: git tag ${{ inputs.version }}\n"
     )
     assert not findings("ci.script-injection", ".github/workflows/release.yml", text)
+
+
+def test_unpinned_action_tag_bump_keeps_its_fingerprint() -> None:
+    before = "on: push\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/login-action@v2\n"
+    after = before.replace("@v2", "@v3")
+    pinned = before.replace("@v2", "@" + "a" * 40)
+    [old] = findings("ci.unpinned-action", ".github/workflows/release.yml", before)
+    [new] = findings("ci.unpinned-action", ".github/workflows/release.yml", after)
+    assert old.fingerprint == new.fingerprint
+    assert not findings("ci.unpinned-action", ".github/workflows/release.yml", pinned)
+
+
+def test_script_injection_keeps_its_fingerprint_when_the_line_is_reworded() -> None:
+    before = ("on: issues\njobs:\n  triage:\n    runs-on: ubuntu-latest\n    steps:\n"
+              "      - run: echo \"${{ github.event.issue.title }}\"\n")
+    after = before.replace('echo "', 'echo "New issue: ')
+    [old] = findings("ci.script-injection", ".github/workflows/t.yml", before)
+    [new] = findings("ci.script-injection", ".github/workflows/t.yml", after)
+    assert old.fingerprint == new.fingerprint
