@@ -222,7 +222,7 @@ def test_unpinned_action_tag_bump_keeps_its_fingerprint() -> None:
 def test_script_injection_keeps_its_fingerprint_when_the_line_is_reworded() -> None:
     before = ("on: issues\njobs:\n  triage:\n    runs-on: ubuntu-latest\n    steps:\n"
               "      - run: echo \"${{ github.event.issue.title }}\"\n")
-    after = before.replace('echo "', 'echo "New issue: ')
+    after = before.replace('echo "', 'echo "New issue - ')
     [old] = findings("ci.script-injection", ".github/workflows/t.yml", before)
     [new] = findings("ci.script-injection", ".github/workflows/t.yml", after)
     assert old.fingerprint == new.fingerprint
