@@ -56,6 +56,35 @@ _INPUT_REF = re.compile(r"(?<![\w.])inputs\.([A-Za-z_][\w-]*)")
 _SAFE_INPUT_TYPES = {"boolean", "number", "choice", "environment"}
 
 
+_PR_EVENTS = {"pull_request", "pull_request_target", "pull_request_review", "pull_request_review_comment"}
+# Which triggers fill which part of the event payload: on other triggers the value is empty.
+_EVENTS_BY_PREFIX = [
+    ("github.head_ref", _PR_EVENTS),
+    ("github.event.pull_request.", _PR_EVENTS),
+    ("github.event.issue.", {"issues", "issue_comment"}),
+    ("github.event.comment.", {"issue_comment", "pull_request_review_comment", "commit_comment",
+                               "discussion_comment"}),
+    ("github.event.review.", {"pull_request_review"}),
+    ("github.event.review_comment.", {"pull_request_review_comment"}),
+    ("github.event.discussion.", {"discussion", "discussion_comment"}),
+    ("github.event.pages.", {"gollum"}),
+    ("github.event.commits.", {"push"}),
+    ("github.event.head_commit.", {"push"}),
+    ("github.event.workflow_run.", {"workflow_run"}),
+    ("github.event.merge_group.", {"merge_group"}),
+]
+
+
+def set_by(path: str, on: set[str]) -> bool:
+    """Whether any of the workflow's triggers can fill `path` (unknown triggers: assume yes)."""
+    if not on or "workflow_call" in on:
+        return True  # a composite action or reusable workflow runs on its caller's event
+    for prefix, events in _EVENTS_BY_PREFIX:
+        if path.startswith(prefix):
+            return bool(on & events)
+    return True
+
+
 def normalise(expr: str) -> str:
     e = expr.lower()
     e = re.sub(r"""\[\s*['"]([\w-]+)['"]\s*\]""", r".\1", e)
@@ -73,12 +102,13 @@ def _value_part(expr: str) -> str:
     return _COMPARISON.sub(" true ", e)
 
 
-def tainted_paths(inner: str) -> list[str]:
-    """Attacker-controlled context paths whose value reaches the text `${{ inner }}` expands to."""
+def tainted_paths(inner: str, on: set[str] | None = None) -> list[str]:
+    """Attacker-controlled context paths whose value reaches the text `${{ inner }}` expands to
+    (only those the workflow's triggers `on` can fill, when given)."""
     value = _value_part(normalise(inner))
     paths = [m.group(0) for m in TAINTED.finditer(value)]
     paths += [m.group(0) for m in TAINTED_OBJECT.finditer(value)]
-    return list(dict.fromkeys(paths))
+    return [p for p in dict.fromkeys(paths) if on is None or set_by(p, on)]
 
 
 def _names(inner: str, context: str, pattern: re.Pattern[str]) -> list[str]:
@@ -129,33 +159,33 @@ def caller_inputs(doc: Any, composite: bool) -> set[str]:
             if not (isinstance(v, dict) and str(v.get("type", "string")).lower() in _SAFE_INPUT_TYPES)}
 
 
-def tainted_in(text: str) -> list[tuple[str, str]]:
+def tainted_in(text: str, on: set[str] | None = None) -> list[tuple[str, str]]:
     """(whole `${{ }}` expression, tainted context path) pairs found in `text`."""
     out = []
     for m in EXPRESSION.finditer(text):
-        for path in tainted_paths(m.group(1)):
+        for path in tainted_paths(m.group(1), on):
             out.append((m.group(0), path))
     return out
 
 
-def tainted_matrix(strategy: Any) -> dict[str, str]:
+def tainted_matrix(strategy: Any, on: set[str] | None = None) -> dict[str, str]:
     """Matrix variables built from an attacker-controlled context (`dynamic: ${{ fromJSON(...) }}`)."""
     matrix = strategy.get("matrix") if isinstance(strategy, dict) else None
     if isinstance(matrix, str):
-        found = tainted_in(matrix)
+        found = tainted_in(matrix, on)
         return {"*": found[0][1]} if found else {}
     if not isinstance(matrix, dict):
         return {}
     out = {}
     for name, value in matrix.items():
         if isinstance(value, str):
-            found = tainted_in(value)
+            found = tainted_in(value, on)
             if found:
                 out[str(name)] = found[0][1]
     return out
 
 
-def tainted_env(scopes: list[Any]) -> dict[str, str]:
+def tainted_env(scopes: list[Any], on: set[str] | None = None) -> dict[str, str]:
     """Environment variables (nearest scope wins) whose value is an attacker-controlled context."""
     out: dict[str, str] = {}
     seen: set[str] = set()
@@ -168,7 +198,7 @@ def tainted_env(scopes: list[Any]) -> dict[str, str]:
                 continue
             seen.add(key)
             if isinstance(value, str):
-                found = tainted_in(value)
+                found = tainted_in(value, on)
                 if found:
                     out[key] = found[0][1]
     return out

@@ -5,11 +5,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from checks.model import Hit, Severity
-from checks.ci._ci import action_name, composite_runs, gha_steps, locate, offset_line, value_line
+from checks.ci._ci import action_name, composite_runs, gha_steps, locate, offset_line, triggers, value_line
 from checks.ci._callers import caller_values, input_origin
 from checks.ci._contexts import (
-    EXPRESSION, caller_inputs, env_names, input_names, matrix_names, suffix_paths, tainted_env, tainted_matrix,
-    tainted_paths,
+    EXPRESSION, caller_inputs, env_names, input_names, matrix_names, set_by, suffix_paths, tainted_env,
+    tainted_matrix, tainted_paths,
 )
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
@@ -43,18 +43,21 @@ class _Taint:
     """What, around one step, carries attacker-controlled text into an expression."""
 
     def __init__(self, env: dict[str, str], matrix: dict[str, str],
-                 inputs: dict[str, tuple[str, str | None]]):
-        self.env, self.matrix, self.inputs = env, matrix, inputs
+                 inputs: dict[str, tuple[str, str | None]], on: set[str]):
+        self.env, self.matrix, self.inputs, self.on = env, matrix, inputs, on
 
     def describe(self, inner: str) -> tuple[list[str], list[str]]:
         """(attacker-controlled values, caller-supplied values) an expression pastes into the script."""
-        high = [f"`{p}`" for p in tainted_paths(inner)]
+        found = tainted_paths(inner)
+        high = [f"`{p}`" for p in found if set_by(p, self.on)]
+        # Fields none of the triggers fill are empty; flagged LOW so a trigger added later is not missed.
+        unfilled = [f"`{p}`" for p in found if not set_by(p, self.on)]
         high += [f"`env.{n}` (set from `{self.env[n]}`)" for n in env_names(inner) if n in self.env]
         for n in matrix_names(inner):
             origin = self.matrix.get(n) or self.matrix.get("*")
             if origin:
                 high.append(f"`matrix.{n}` (built from `{origin}`)")
-        low = [f"`{p}`" for p in suffix_paths(inner)]
+        low = unfilled + [f"`{p}`" for p in suffix_paths(inner)]
         for n in input_names(inner):
             level, origin = self.inputs.get(n, (None, None))
             if level == "high":
@@ -83,9 +86,10 @@ def _hit(line: int, found: list[tuple[str, list[str], list[str]]], where: str, j
     low = ", ".join(dict.fromkeys(d for _e, _h, lo in found for d in lo))
     return Hit(line, severity=Severity.LOW, subject=subject,
                message=f"{low} is interpolated directly into a {where} (`{expr}`); verify who can write "
-                       "it (a caller's input, a release or label name): if an outsider can, it runs as code",
-               note="LOW: a caller-supplied input or an event field usually written by the repository's "
-                    "own people, not one an outsider sets directly")
+                       "it (a caller's input, a release or label name, a field of another trigger's event): if "
+                       "an outsider can, it runs as code",
+               note="LOW: a caller-supplied input, an event field usually written by the repository's own "
+                    "people, or one this workflow's triggers leave empty")
 
 
 @rule(
@@ -118,6 +122,7 @@ def _hit(line: int, found: list[tuple[str, list[str], list[str]]], where: str, j
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     for doc in f.yaml_docs:
         workflow_env = doc.get("env") if isinstance(doc, dict) else None
+        on = triggers(doc)
         composite = composite_runs(doc) is not None
         callers = caller_values(f, ctx.repo, composite)
         inputs = {}
@@ -126,8 +131,8 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
             if origin:
                 inputs[name] = origin
         for job_name, job, step in gha_steps(doc):
-            taint = _Taint(tainted_env([step.get("env"), job.get("env"), workflow_env]),
-                           tainted_matrix(job.get("strategy")), inputs)
+            taint = _Taint(tainted_env([step.get("env"), job.get("env"), workflow_env], on),
+                           tainted_matrix(job.get("strategy"), on), inputs, on)
             for holder, key, where in _sinks(step):
                 value = holder[key]
                 if "${{" not in value:

@@ -226,3 +226,15 @@ def test_script_injection_keeps_its_fingerprint_when_the_line_is_reworded() -> N
     [old] = findings("ci.script-injection", ".github/workflows/t.yml", before)
     [new] = findings("ci.script-injection", ".github/workflows/t.yml", after)
     assert old.fingerprint == new.fingerprint
+
+
+@pytest.mark.parametrize("on, severity", [
+    ("push", Severity.LOW),  # head_ref is empty on push
+    ("[push, pull_request]", Severity.HIGH),
+    ("workflow_call", Severity.HIGH),  # a reusable workflow runs on its caller's event
+])
+def test_contexts_are_high_on_triggers_that_fill_them(on: str, severity: Severity) -> None:
+    text = (f"on: {on}\njobs:\n  tag:\n    runs-on: ubuntu-latest\n    steps:\n"
+            "      - run: echo \"tag=${{ github.head_ref || github.ref_name }}\" >> \"$GITHUB_OUTPUT\"\n")
+    [finding] = findings("ci.script-injection", ".github/workflows/tag.yml", text)
+    assert (finding.line, finding.severity) == (6, severity)
