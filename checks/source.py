@@ -54,7 +54,7 @@ def is_test_path(path: str) -> bool:
 
 def _ci_kinds(path: str, lower_name: str, text: str | None) -> set[str]:
     """`gha` for workflows and composite actions (their `run:` steps), `gitlab-ci` for GitLab pipelines."""
-    if path.startswith(".github/workflows/") or "/.github/workflows/" in path:
+    if re.search(r"(?:^|/)\.(?:github|gitea|forgejo)/workflows/", path):  # Gitea/Forgejo run the same syntax
         return {"gha"}
     if lower_name in ("action.yml", "action.yaml") and text is not None and _COMPOSITE_ACTION.search(text):
         return {"gha"}

@@ -14,6 +14,7 @@ NODE = "name: a\nruns:\n  using: node20\n  main: index.js\n"
 @pytest.mark.parametrize("path, text, kind", [
     (".github/workflows/ci.yml", "on: push\n", "gha"),
     ("e2e/.github/workflows/ci.yaml", "on: push\n", "gha"),
+    (".forgejo/workflows/ci.yaml", "on: push\n", "gha"),
     (".github/actions/setup/action.yml", COMPOSITE, "gha"),
     ("tests/e2e/action.yaml", COMPOSITE, "gha"),
     ("action.yml", COMPOSITE.replace("'composite'", "Composite  # steps below"), "gha"),
@@ -29,6 +30,7 @@ def test_ci_file_kinds(path: str, text: str, kind: str) -> None:
     ("action.yml", NODE),  # a JavaScript action has no steps
     ("deploy/action.yml", "action: restart\nsteps: [a]\n"),
     ("workflows/ci.yml", "on: push\n"),  # not under .github/
+    ("docs/x.github/workflows/ci.yml", "on: push\n"),
 ])
 def test_not_ci_file_kinds(path: str, text: str) -> None:
     assert not SourceFile(path, text).kinds & {"gha", "gitlab-ci"}
