@@ -23,7 +23,14 @@ _CODE_INPUTS = {
     "azure/cli": ("inlinescript",),
     "azure/powershell": ("inlinescript",),
     "appleboy/ssh-action": ("script",),
+    "garygrossgarten/github-action-ssh": ("command",),
     "cardinalby/js-eval-action": ("expression",),
+    "amadevus/pwsh-script": ("script",),
+    "nick-fields/retry": ("command", "on_retry_command", "new_command_on_retry"),
+    "nick-invision/retry": ("command", "on_retry_command", "new_command_on_retry"),
+    "wandalen/wretry.action": ("command",),
+    "sergeysova/jq-action": ("cmd",),
+    "devorbitus/yq-action-output": ("cmd",),
 }
 
 
