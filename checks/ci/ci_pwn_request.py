@@ -69,7 +69,8 @@ def _gate(job: Any, step: Any) -> str | None:
     for holder in (job, step):
         cond = holder.get("if")
         if isinstance(cond, str) and _APPROVAL_GATE.search(cond):
-            return "HIGH: the job runs only after a maintainer's label/role check, but a push after the approval still runs"
+            return ("HIGH: the job runs only after a maintainer's label/role check, but a push after the "
+                    "approval still runs")
     return None
 
 

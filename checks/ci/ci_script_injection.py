@@ -88,8 +88,9 @@ def _hit(line: int, found: list[tuple[str, list[str], list[str]]], where: str, j
     # Identity: the job and the values, not the line's text (rewording the echo is the same finding).
     subject = f"{job}/" + ",".join(dict.fromkeys(d for _e, h, lo in found for d in h + lo))
     if high:
-        return Hit(line, subject=subject, message=f"{', '.join(high)} is interpolated directly into a {where} (`{expr}`); "
-                                 "an attacker-chosen value runs as code")
+        return Hit(line, subject=subject,
+                   message=f"{', '.join(high)} is interpolated directly into a {where} (`{expr}`); "
+                           "an attacker-chosen value runs as code")
     low = ", ".join(dict.fromkeys(d for _e, _h, lo in found for d in lo))
     return Hit(line, severity=Severity.LOW, subject=subject,
                message=f"{low} is interpolated directly into a {where} (`{expr}`); verify who can write "

@@ -90,9 +90,8 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                 continue
             for number, text in scalar_lines(f, w, "build-args"):
                 for item in re.split(r"[,\n]", text):
-                    key, _eq, value = item.strip().strip("\"'").partition("=")
-                    key = key.strip()
-                    if (key and re.fullmatch(r"[A-Za-z_]\w*", key) and _carries_secret(key, value.strip() if _eq else None)
-                            and number not in seen):
+                    key, eq, value = item.strip().strip("\"'").partition("=")
+                    key, value = key.strip(), (value.strip() if eq else None)
+                    if number not in seen and re.fullmatch(r"[A-Za-z_]\w*", key) and _carries_secret(key, value):
                         seen.add(number)
                         yield Hit(number, message=_message(key) + " (build-push-action `build-args:`)")

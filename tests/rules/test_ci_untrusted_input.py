@@ -212,7 +212,8 @@ def test_workflow_dispatch_inputs_are_not_reported() -> None:
 
 
 def test_unpinned_action_tag_bump_keeps_its_fingerprint() -> None:
-    before = "on: push\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/login-action@v2\n"
+    before = ("on: push\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n"
+              "      - uses: docker/login-action@v2\n")
     after = before.replace("@v2", "@v3")
     pinned = before.replace("@v2", "@" + "a" * 40)
     [old] = findings("ci.unpinned-action", ".github/workflows/release.yml", before)
