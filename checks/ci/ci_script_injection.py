@@ -132,9 +132,10 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         workflow_env = doc.get("env") if isinstance(doc, dict) else None
         on = triggers(doc)
         composite = composite_runs(doc) is not None
-        callers = caller_values(f, ctx.repo, composite)
+        declared = caller_inputs(doc, composite)
+        callers = caller_values(f, ctx.repo, composite) if declared else None
         inputs = {}
-        for name in caller_inputs(doc, composite):
+        for name in declared:
             origin = input_origin(None if callers is None else callers.get(name, []))
             if origin:
                 inputs[name] = origin
