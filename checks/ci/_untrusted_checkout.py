@@ -14,13 +14,12 @@ PRIVILEGED = {"pull_request_target", "workflow_run", "issue_comment"}
 
 # Refs, SHAs and PR numbers that name the pull request's head or merge commit.
 UNTRUSTED_REF = re.compile(
-    r"github\.event\.pull_request\.(?:head\.(?:sha|ref)|merge_commit_sha|number)"
+    r"github\.event\.pull_request\.(?:head\.(?:sha|ref)|merge_commit_sha)"
     r"|github\.head_ref"
-    r"|github\.event\.(?:number|issue\.number)\b"
     r"|github\.event\.workflow_run\.(?:head|pull_requests)"
-    r"|refs/pull/|\bpull/[^\s/]+/(?:head|merge)\b"
+    r"|refs/pull/|\bpull/(?:\$\{\{[^}]*\}\}|[^\s/]+)/(?:head|merge)\b"
     # the PR's head looked up by an earlier step or job (comment-triggered workflows)
-    r"|\b(?:steps|needs)\.[\w-]+\.outputs\.[\w-]*(?:head|pr[_-]?(?:sha|ref|branch|number)|pull)",
+    r"|\b(?:steps|needs)\.[\w-]+\.outputs\.[\w-]*(?:head|pr[_-]?(?:sha|ref|branch)|pull[_-]?(?:sha|ref))",
     re.I,
 )
 # The fork itself.
@@ -57,8 +56,13 @@ def _expand_env(text: str, env: dict[str, str]) -> str:
     return re.sub(r"\$\{\{\s*env\.([A-Za-z_]\w*)\s*\}\}", lambda m: env.get(m.group(1), m.group(0)), text)
 
 
+# `git checkout -b NAME` / `git switch -c NAME`: NAME is a new branch, not what is checked out.
+_NEW_BRANCH = re.compile(r"\s-[bBcC]\s+\S+")
+
+
 def _shell_untrusted(line: str, names: set[str]) -> bool:
     """A shell line that names the PR head directly or through an env var set from it."""
+    line = _NEW_BRANCH.sub(" ", line)
     if UNTRUSTED_REF.search(line) or UNTRUSTED_REPO.search(line):
         return True
     return any(re.search(rf"\$\{{?{re.escape(n)}\b", line) for n in names)
