@@ -20,8 +20,8 @@ TAINTED = re.compile(
     r"|discussion\.(?:title|body)"
     r"|(?:comment|review|review_comment)\.body"
     r"|changes\.(?:title|body)\.from"
-    r"|pages\.\*\.(?:page_name|title)"
-    rf"|(?:commits\.\*|head_commit|workflow_run\.head_commit|merge_group\.head_commit)\.{_COMMIT_TEXT}"
+    r"|pages\.[\w*-]+\.(?:page_name|title)"
+    rf"|(?:commits\.[\w*-]+|head_commit|workflow_run\.head_commit|merge_group\.head_commit)\.{_COMMIT_TEXT}"
     r"|workflow_run\.(?:head_branch|display_title|head_repository\.description"
     r"|pull_requests\.\*\.head\.ref)"
     r"))(?![\w-])"
@@ -30,7 +30,7 @@ TAINTED = re.compile(
 # hold someone else's text. Outside the explicit list above they are reported LOW ("verify").
 _SUFFIX = re.compile(
     r"(?<![\w.])github\.event\.[\w.*-]*?(?:body|default_branch|email|head_ref|label|message|name|page_name"
-    r"|ref|title)(?![\w.-])"
+    r"|ref|title|description|note)(?![\w.-])"
 )
 # Fields of the suffix heuristic that only the repository's own people set, or with a charset that
 # cannot carry shell syntax (repository and account names, tags, the base branch).
@@ -52,6 +52,7 @@ _COMPARISON = re.compile(rf"{_OPERAND}\s*(?:==|!=|<=|>=|<|>)\s*{_OPERAND}")
 _ENV_REF = re.compile(r"(?<![\w.])env\.([A-Za-z_][\w-]*)")
 _MATRIX_REF = re.compile(r"(?<![\w.])matrix\.([A-Za-z_][\w-]*)")
 _INPUT_REF = re.compile(r"(?<![\w.])inputs\.([A-Za-z_][\w-]*)")
+_EVENT_INPUT_REF = re.compile(r"(?<![\w.])github\.event\.inputs\.([a-z_][\w-]*)")
 # Input types whose value cannot carry shell syntax.
 _SAFE_INPUT_TYPES = {"boolean", "number", "choice", "environment"}
 
@@ -138,25 +139,39 @@ def matrix_names(inner: str) -> list[str]:
 
 
 def input_names(inner: str) -> list[str]:
-    return _names(inner, "inputs", _INPUT_REF)
+    """`inputs.X`, and the older `github.event.inputs.X` of manually run workflows."""
+    names = _names(inner, "inputs", _INPUT_REF)
+    names += [m.group(1) for m in _EVENT_INPUT_REF.finditer(_value_part(normalise(inner)))]
+    return list(dict.fromkeys(names))
+
+
+def _string_inputs(declared: Any) -> set[str]:
+    if not isinstance(declared, dict):
+        return set()
+    return {str(k) for k, v in declared.items()
+            if not (isinstance(v, dict) and str(v.get("type", "string")).lower() in _SAFE_INPUT_TYPES)}
+
+
+def _trigger_inputs(doc: dict, trigger: str) -> set[str]:
+    on = next((doc[k] for k in ("on", True) if k in doc), None)
+    spec = on.get(trigger) if isinstance(on, dict) else None
+    return _string_inputs(spec.get("inputs") if isinstance(spec, dict) else None)
 
 
 def caller_inputs(doc: Any, composite: bool) -> set[str]:
     """Free-text inputs a caller hands in: every input of a composite action, the string inputs of a
-    reusable workflow (`on: workflow_call`). `workflow_dispatch` inputs come from people with write
-    access and are not included."""
+    reusable workflow (`on: workflow_call`)."""
     if not isinstance(doc, dict):
         return set()
     if composite:
         declared = doc.get("inputs")
         return {str(k) for k in declared} if isinstance(declared, dict) else set()
-    on = next((doc[k] for k in ("on", True) if k in doc), None)
-    call = on.get("workflow_call") if isinstance(on, dict) else None
-    declared = call.get("inputs") if isinstance(call, dict) else None
-    if not isinstance(declared, dict):
-        return set()
-    return {str(k) for k, v in declared.items()
-            if not (isinstance(v, dict) and str(v.get("type", "string")).lower() in _SAFE_INPUT_TYPES)}
+    return _trigger_inputs(doc, "workflow_call")
+
+
+def dispatch_inputs(doc: Any) -> set[str]:
+    """Free-text `workflow_dispatch` inputs: typed by whoever runs the workflow (write access)."""
+    return _trigger_inputs(doc, "workflow_dispatch") if isinstance(doc, dict) else set()
 
 
 def tainted_in(text: str, on: set[str] | None = None) -> list[tuple[str, str]]:

@@ -36,7 +36,8 @@ _THRESHOLDS: list[tuple[re.Pattern[str], bool]] = [
 ]
 _CODECOV_TARGET = re.compile(r"^\s*target:\s*" + _NUM + r"\s*$")
 _COMMENT = re.compile(r"(?:^|\s)(?:#|//)\s*(.*)$")
-_TEMP = re.compile(r"\b(temporar(?:y|ily)|for now|until|todo|fixme|hack|restore|bump (?:it )?back|short[- ]term)\b", re.I)
+_TEMP = re.compile(r"\b(temporar(?:y|ily)|for now|until|todo|fixme|hack|restore|bump (?:it )?back"
+                   r"|short[- ]term)\b", re.I)
 _LOWER = re.compile(r"\b(lower(?:ed|ing)?|reduc(?:e|ed|ing)|drop(?:ped)?|decreas(?:e|ed)|relax(?:ed)?|"
                     r"disabl(?:e|ed)|bypass(?:ed)?|turn(?:ed)? off|skip(?:ped)?)\b", re.I)
 _GATE = re.compile(r"\b(coverage|cov|fail[-_ ]under|threshold|gate)\b", re.I)

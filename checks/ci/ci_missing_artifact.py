@@ -112,7 +112,8 @@ def _gitlab_paths(job: YMap) -> Iterator[tuple[int, str]]:
 
 
 def _declaration_lines(f: SourceFile, lines: set[int]) -> str:
-    return "\n".join(l for n, l in enumerate(f.lines, start=1) if n not in lines and not l.lstrip().startswith("#"))
+    return "\n".join(text for n, text in enumerate(f.lines, start=1)
+                     if n not in lines and not text.lstrip().startswith("#"))
 
 
 @rule(

@@ -8,7 +8,7 @@ from checks.model import Hit, Severity
 from checks.ci._ci import action_name, composite_runs, gha_steps, locate, offset_line, triggers, value_line
 from checks.ci._callers import caller_values, input_origin
 from checks.ci._contexts import (
-    EXPRESSION, caller_inputs, env_names, input_names, matrix_names, set_by, suffix_paths, tainted_env,
+    EXPRESSION, caller_inputs, dispatch_inputs, env_names, input_names, matrix_names, set_by, suffix_paths, tainted_env,
     tainted_matrix, tainted_paths,
 )
 from checks.registry import Context, Example, rule
@@ -66,7 +66,7 @@ class _Taint:
                 high.append(f"`matrix.{n}` (built from `{origin}`)")
         low = unfilled + [f"`{p}`" for p in suffix_paths(inner)]
         for n in input_names(inner):
-            level, origin = self.inputs.get(n, (None, None))
+            level, origin = self.inputs.get(n.lower(), (None, None))
             if level == "high":
                 high.append(f"`inputs.{n}` (a caller passes `{origin}`)")
             elif level == "low":
@@ -111,7 +111,8 @@ def _hit(line: int, found: list[tuple[str, list[str], list[str]]], where: str, j
         "and other script inputs, in workflows and composite actions (`action.yml`), directly or through "
         "`env.X`/`matrix.X`; a composite action's or reusable workflow's own string `inputs.X` is HIGH when "
         "a caller in the repository passes such a value, silent when every caller passes constants, LOW "
-        "when the callers are not in the repository.",
+        "when the callers are not in the repository; `workflow_dispatch` string inputs and event fields "
+        "the repository's own people write (release, milestone, label names) are LOW.",
     fix="Pass the value through an environment variable (`env: TITLE: ${{ github.event.pull_request.title }}`) "
         "and use `\"$TITLE\"` in the script; in github-script read `context.payload` or `process.env` instead.",
     kinds={"gha"},
@@ -135,10 +136,12 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         declared = caller_inputs(doc, composite)
         callers = caller_values(f, ctx.repo, composite) if declared else None
         inputs = {}
+        for name in dispatch_inputs(doc):
+            inputs[name.lower()] = ("low", None)  # typed by someone with write access
         for name in declared:
             origin = input_origin(None if callers is None else callers.get(name, []))
             if origin:
-                inputs[name] = origin
+                inputs[name.lower()] = origin
         for job_name, job, step in gha_steps(doc):
             taint = _Taint(tainted_env([step.get("env"), job.get("env"), workflow_env], on),
                            tainted_matrix(job.get("strategy"), on), inputs, on)

@@ -203,12 +203,15 @@ def test_caller_inputs_are_low_and_event_fields_high() -> None:
     assert got == {10: Severity.LOW, 11: Severity.HIGH}
 
 
-def test_workflow_dispatch_inputs_are_not_reported() -> None:
+def test_workflow_dispatch_string_inputs_are_low_and_typed_ones_silent() -> None:
     text = (
-        "on:\n  workflow_dispatch:\n    inputs:\n      version:\n        type: string\njobs:\n  r:\n"
+        "on:\n  workflow_dispatch:\n    inputs:\n      version:\n        type: string\n"
+        "      dry-run:\n        type: boolean\njobs:\n  r:\n"
         "    runs-on: ubuntu-latest\n    steps:\n      - run: git tag ${{ inputs.version }}\n"
+        "      - run: ./release --dry-run=${{ inputs.dry-run }}\n"
     )
-    assert not findings("ci.script-injection", ".github/workflows/release.yml", text)
+    got = [(f.line, f.severity) for f in findings("ci.script-injection", ".github/workflows/release.yml", text)]
+    assert got == [(12, Severity.LOW)]
 
 
 def test_unpinned_action_tag_bump_keeps_its_fingerprint() -> None:
