@@ -38,9 +38,25 @@ _APPROVAL_GATE = re.compile(r"labels\.\*\.name|label\.name|author_association|\.
 _EVENT_IS = re.compile(r"github\.event_name\s*==\s*['\"](\w+)['\"]")
 
 
+# Commands that only read the checked-out files as data (list, diff, print, search them).
+_DATA_ONLY = re.compile(
+    r"^(?:echo|printf|cat|head|tail|wc|ls|grep|egrep|jq|yq|diff|sort|uniq|cut|tr|test|\[|\[\[|true|exit|"
+    r"cd|mkdir|cp|mv|rm|tee|sha256sum|md5sum|find|basename|dirname|"
+    r"git\s+(?:diff|log|show|status|rev-parse|rev-list|ls-files|ls-tree|merge-base|config|fetch|cat-file)|"
+    r"gh\s+(?:api|(?:pr|issue)\s+(?:view|comment|diff|edit|list|close|reopen))\b|"
+    r"if|then|else|fi|for|do|done|while)\b"
+)
+
+
+def _only_reads(script: str) -> bool:
+    commands = [c.strip() for c in re.split(r"\n|&&|\|\||;|\||\$\(|`|\)", script)]
+    commands = [re.sub(r"^(?:[A-Za-z_]\w*=\S*\s+)+", "", c) for c in commands if c and not c.startswith("#")]
+    return all(_DATA_ONLY.match(c) or re.match(r"^[A-Za-z_]\w*=", c) for c in commands)
+
+
 def _runs_code(step: dict) -> bool:
     if isinstance(step.get("run"), str) and step["run"].strip():
-        return True
+        return not _only_reads(step["run"])
     uses = step.get("uses")
     if not isinstance(uses, str):
         return False
