@@ -9,10 +9,12 @@ from checks.ci._ci import action_name, composite_runs, gha_steps, locate, offset
 from checks.ci._callers import caller_values, input_origin
 from checks.ci._contexts import (
     EXPRESSION, caller_inputs, dispatch_inputs, env_names, input_names, matrix_names, set_by, suffix_paths, tainted_env,
-    tainted_matrix, tainted_paths,
+    tainted_in, tainted_matrix, tainted_paths,
 )
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
+
+__all__ = ["check", "tainted_in"]  # tainted_in: also used by the rule's fixer
 
 # Inputs of well-known actions that are executed as code (a script, a shell command line).
 _CODE_INPUTS = {
