@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checks.ci._ci import action_name, scalar_lines, value_line
+from checks.ci._contexts import set_by
 from checks.source import SourceFile
 
 # Triggers that run with the base repository's secrets and a write token while their event
@@ -47,8 +48,26 @@ def env_values(scopes: list[Any]) -> dict[str, str]:
     return out
 
 
-def _untrusted_vars(env: dict[str, str]) -> set[str]:
-    return {name for name, value in env.items() if UNTRUSTED_REF.search(value) or UNTRUSTED_REPO.search(value)}
+_CONTEXT = re.compile(r"github\.(?:head_ref|event\.[\w.*-]+)")
+
+
+def _filled(text: str, on: set[str]) -> bool:
+    """Whether the event fields `text` names are filled by one of the privileged triggers `on`
+    (`github.head_ref` is empty under `issue_comment`; `git checkout ""` fetches nothing)."""
+    paths = [m.group(0) for m in _CONTEXT.finditer(text.lower())]
+    return not paths or any(set_by(p, on) for p in paths)
+
+
+def _untrusted(text: str, on: set[str], pattern: re.Pattern[str] | None = None) -> bool:
+    if pattern is None:
+        found = UNTRUSTED_REF.search(text) or UNTRUSTED_REPO.search(text)
+    else:
+        found = pattern.search(text)
+    return bool(found) and _filled(text, on)
+
+
+def _untrusted_vars(env: dict[str, str], on: set[str]) -> set[str]:
+    return {name for name, value in env.items() if _untrusted(value, on)}
 
 
 def _expand_env(text: str, env: dict[str, str]) -> str:
@@ -60,34 +79,35 @@ def _expand_env(text: str, env: dict[str, str]) -> str:
 _NEW_BRANCH = re.compile(r"\s-[bBcC]\s+\S+")
 
 
-def _shell_untrusted(line: str, names: set[str]) -> bool:
+def _shell_untrusted(line: str, names: set[str], on: set[str]) -> bool:
     """A shell line that names the PR head directly or through an env var set from it."""
     line = _NEW_BRANCH.sub(" ", line)
-    if UNTRUSTED_REF.search(line) or UNTRUSTED_REPO.search(line):
+    if _untrusted(line, on):
         return True
     return any(re.search(rf"\$\{{?{re.escape(n)}\b", line) for n in names)
 
 
-def checkout_of_untrusted(f: SourceFile, step: Any, env: dict[str, str]) -> tuple[int, str] | None:
-    """(line holding the untrusted ref, what it is) when this step fetches the PR's code."""
+def checkout_of_untrusted(f: SourceFile, step: Any, env: dict[str, str], on: set[str]) -> tuple[int, str] | None:
+    """(line holding the untrusted ref, what it is) when this step fetches the PR's code under the
+    privileged triggers `on`."""
     if action_name(step.get("uses")) == "actions/checkout":
         w = step.get("with")
         if not isinstance(w, dict):
             return None
         for key, pattern in (("ref", UNTRUSTED_REF), ("repository", UNTRUSTED_REPO)):
             value = w.get(key)
-            if isinstance(value, str) and pattern.search(_expand_env(value, env)):
+            if isinstance(value, str) and _untrusted(_expand_env(value, env), on, pattern):
                 return value_line(w, key), f"`{key}: {' '.join(value.split())}`"
         return None
     if not isinstance(step.get("run"), str):
         return None
-    names = _untrusted_vars(env)
+    names = _untrusted_vars(env, on)
     lines = [(n, t.strip()) for n, t in scalar_lines(f, step, "run") if not t.strip().startswith("#")]
     for line, text in lines:
-        if _GH_CHECKOUT.search(text) or (_GIT_CHECKOUT.search(text) and _shell_untrusted(text, names)):
+        if _GH_CHECKOUT.search(text) or (_GIT_CHECKOUT.search(text) and _shell_untrusted(text, names, on)):
             return line, f"`{text}`"
     for i, (line, text) in enumerate(lines):
-        if _GIT_FETCH.search(text) and _shell_untrusted(text, names):
+        if _GIT_FETCH.search(text) and _shell_untrusted(text, names, on):
             # Fetching alone (to diff against) leaves the working tree alone; checking it out does not.
             rest = [text[_GIT_FETCH.search(text).end():], *(t for _n, t in lines[i + 1:])]
             if any(_GIT_USE_FETCHED.search(t) for t in rest):
@@ -104,13 +124,12 @@ def runs_after(script: str, needle: str) -> bool:
     return any(ln.strip() and not ln.strip().startswith("#") for ln in re.split(r"\n|&&|;", rest))
 
 
-def reusable_call_refs(f: SourceFile, job: Any, env: dict[str, str]) -> Iterator[tuple[int, str]]:
+def reusable_call_refs(f: SourceFile, job: Any, env: dict[str, str], on: set[str]) -> Iterator[tuple[int, str]]:
     """`with:` inputs of a reusable-workflow call (`jobs.<id>.uses`) that hand it the PR's ref."""
     w = job.get("with")
     if not isinstance(job.get("uses"), str) or not isinstance(w, dict):
         return
     for key, value in w.items():
         if isinstance(value, str) and re.search(r"ref|sha|branch|repo", str(key), re.I):
-            expanded = _expand_env(value, env)
-            if UNTRUSTED_REF.search(expanded) or UNTRUSTED_REPO.search(expanded):
+            if _untrusted(_expand_env(value, env), on):
                 yield value_line(w, key), f"`{key}: {' '.join(value.split())}`"

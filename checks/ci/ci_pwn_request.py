@@ -90,17 +90,18 @@ def _gate(job: Any, step: Any) -> str | None:
     return None
 
 
-def _job_findings(f: SourceFile, name: str, job: Any, workflow_env: Any, trigger: str) -> Iterator[Hit]:
+def _job_findings(f: SourceFile, name: str, job: Any, workflow_env: Any, on: set[str]) -> Iterator[Hit]:
+    trigger = " / ".join(f"`{t}`" for t in sorted(on))
     subject = f"{name}/untrusted-checkout"  # the job's checkout, whichever ref spelling it uses
     env_job = [job.get("env"), workflow_env]
-    for line, what in reusable_call_refs(f, job, env_values(env_job)):
+    for line, what in reusable_call_refs(f, job, env_values(env_job), on):
         yield Hit(line, message=f"This {trigger} workflow passes the pull request head ({what}) to the reusable "
                                 f"workflow `{job['uses']}`, which runs with the base repository's secrets",
                   subject=subject)
         return
     steps = job_steps(job)
     for i, step in enumerate(steps):
-        found = checkout_of_untrusted(f, step, env_values([step.get("env"), *env_job]))
+        found = checkout_of_untrusted(f, step, env_values([step.get("env"), *env_job]), on)
         if found is None:
             continue
         line, what = found
@@ -143,10 +144,9 @@ def _job_findings(f: SourceFile, name: str, job: Any, workflow_env: Any, trigger
 )
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     for doc in f.yaml_docs:
-        privileged = sorted(triggers(doc) & PRIVILEGED)
+        privileged = triggers(doc) & PRIVILEGED
         if not privileged:
             continue
-        trigger = " / ".join(f"`{t}`" for t in privileged)
         for name, job in gha_jobs(doc):
             if not _job_excluded(job):
-                yield from _job_findings(f, name, job, doc.get("env"), trigger)
+                yield from _job_findings(f, name, job, doc.get("env"), privileged)
