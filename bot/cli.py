@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="configuration file (default: .readiness.yml at the repository root)")
     base.add_argument("--prune", action="store_true",
                       help="list the entries no current finding matches (fixed since) and remove them")
-    base.add_argument("--jobs", "-j", type=_positive_int, default=1, metavar="N", help=argparse.SUPPRESS)
+    base.add_argument("--jobs", "-j", type=_jobs_arg, default=AUTO, metavar="N", help=argparse.SUPPRESS)
 
     rev = sub.add_parser("review", help="review what HEAD changes relative to the base branch")
     rev.add_argument("--repo", type=Path, default=Path("."), help="repository directory (default: .)")
