@@ -1,6 +1,7 @@
 """Shared tree-sitter helpers for the Go reliability rules (private to checks/reliability)."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from checks.lang import golang as g
@@ -163,3 +164,13 @@ def not_service_code(f) -> bool:
             return name.startswith(("testutil", "testhelper", "testing", "testdata", "testenv")) or \
                 name in ("mock", "mocks", "fake", "fakes")
     return False
+
+
+def gosec_suppressed(lines: list[str], line: int, codes: tuple[str, ...]) -> bool:
+    """A `// #nosec` (optionally naming one of `codes`) on the line: the team already reviewed this finding."""
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    i = text.find("#nosec")
+    if i < 0:
+        return False
+    named = re.findall(r"\bG\d{3}\b", text[i:])
+    return not named or any(c in named for c in codes)
