@@ -1,0 +1,139 @@
+"""web.html-injection for JavaScript: `innerHTML`/`outerHTML`/`insertAdjacentHTML`/`document.write` with variables."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from checks.model import Hit
+from checks.security import _web
+from checks.source import SourceFile
+
+_JS_SINK = re.compile(r"\.(innerHTML|outerHTML)\s*(\+?=)(?!=)\s*|\.insertAdjacentHTML\s*\(|"
+                      r"\bdocument\.write(?:ln)?\s*\(|dangerouslySetInnerHTML\s*=\s*\{\s*\{\s*__html\s*:\s*")
+_JS_SAFE_CALL = re.compile(r"^(?:[\w$.]*\.)?(?:sanitize|sanitizeHtml|escape|escapeHtml|escapeHTML|htmlEscape|"
+                           r"encode|encodeHTML|purify|xss|filterXSS|clean|DOMPurify\.sanitize|marked\.parse|createHTML)\w*\s*\(",
+                           re.I)
+
+
+# A third-party library copied into the repository announces itself in a license banner at the top.
+_LIBRARY_BANNER = re.compile(r"\A\s*/\*!|@license\b")
+
+
+def check(f: SourceFile) -> Iterator[Hit]:
+    if not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|dangerouslySetInnerHTML", f.text) \
+            or _web.is_vendored_js(f.path) or _LIBRARY_BANNER.search(f.text[:600]):
+        return
+    text = _web.strip_js_comments(f.text)
+    consts = {m.group(1) for m in re.finditer(
+        r"\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*(?:'[^'\n]*'|\"[^\"\n]*\"|`[^`$]*`)\s*;?\s*$", text, re.M)}
+    for m in _JS_SINK.finditer(text):
+        start = m.end()
+        if m.group(0).rstrip().endswith("("):
+            args = _web.balanced_call_args(text, start - 1)
+            rhs = _split_top(args, ",")[-1] if "insertAdjacentHTML" in m.group(0) else args
+        else:
+            rhs = _expression(text, start)
+        rhs = rhs.strip()
+        if not rhs or _js_safe(rhs, consts):
+            continue
+        what = m.group(1) or re.sub(r"[\s({=:_]+$", "", m.group(0)).lstrip(".")
+        yield Hit(f.line_at(m.start()), message=f"`{what}` is given `{_short(rhs)}` without escaping or sanitizing")
+
+
+def _short(s: str) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= 60 else s[:57] + "..."
+
+
+def _expression(text: str, start: int) -> str:
+    """The right-hand side of an assignment: up to `;`, a newline at depth 0, or a closing bracket."""
+    depth = 0
+    quote = None
+    i = start
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == "\\":
+                i += 2
+                continue
+            if ch == quote:
+                quote = None
+        elif ch in "'\"`":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            if depth == 0:
+                break
+            depth -= 1
+        elif ch == ";" and depth == 0:
+            break
+        elif ch == "\n" and depth == 0:
+            rest = text[i:].lstrip()
+            if not rest.startswith(("+", "?", ":", ".", "||", "&&")) and not text[start:i].rstrip().endswith(
+                    ("+", "?", ":", "(", "||", "&&", "=")):
+                break
+        i += 1
+    return text[start:i]
+
+
+def _split_top(s: str, sep: str) -> list[str]:
+    parts, depth, quote, cur = [], 0, None, []
+    i = 0
+    while i < len(s):
+        ch = s[i]
+        if quote:
+            cur.append(ch)
+            if ch == "\\" and i + 1 < len(s):
+                cur.append(s[i + 1])
+                i += 2
+                continue
+            if ch == quote:
+                quote = None
+        elif ch in "'\"`":
+            quote = ch
+            cur.append(ch)
+        elif ch in "([{":
+            depth += 1
+            cur.append(ch)
+        elif ch in ")]}":
+            depth -= 1
+            cur.append(ch)
+        elif ch == sep and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+        i += 1
+    parts.append("".join(cur))
+    return parts
+
+
+def _js_safe(rhs: str, consts: set[str], depth: int = 0) -> bool:
+    if depth > 4:
+        return False
+    for part in _split_top(rhs, "+"):
+        p = part.strip()
+        if not p:
+            continue
+        if p.startswith("(") and p.endswith(")"):
+            p = p[1:-1].strip()
+        branches = _split_top(p, "?")
+        if len(branches) == 2:  # cond ? a : b -- both results must be safe
+            if all(_js_safe(b, consts, depth + 1) for b in _split_top(branches[1], ":")):
+                continue
+            return False
+        if re.fullmatch(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"", p, re.S):
+            continue
+        if p.startswith("`") and p.endswith("`"):
+            inner = re.findall(r"\$\{([^}]*)\}", p)
+            if all(_JS_SAFE_CALL.match(x.strip()) or re.fullmatch(r"\d+|[A-Z_][A-Z0-9_]*", x.strip())
+                   for x in inner):
+                continue
+            return False
+        if _JS_SAFE_CALL.match(p) or p in consts or re.fullmatch(r"\d+|null|undefined|[A-Z_][A-Z0-9_]*", p):
+            continue
+        if re.fullmatch(r"[\w$.]+\.(?:length|size|toFixed\([^)]*\))", p):
+            continue
+        return False
+    return True
