@@ -61,17 +61,30 @@ def values_of(name: str, use: Node) -> list[Node | None] | None:
         return None
     found: list[Node | None] = []
     for stmt in g.walk(body, "short_var_declaration", "assignment_statement", "var_spec", "range_clause"):
-        if enclosing_func(stmt) is not fn:
+        if getattr(enclosing_func(stmt), "id", None) != fn.id:
             continue
         if stmt.type == "range_clause":
             left = stmt.child_by_field_name("left")
             if left is not None and name in [g.text(n) for n in left.named_children]:
-                found.append(None)
+                found.append(stmt.child_by_field_name("right"))  # an element holds what the collection holds
             continue
         for bound, value in _bindings(stmt):
             if bound == name:
                 found.append(value)
     return found or None
+
+
+def argument_for(name: str, use: Node) -> Node | None:
+    """`go func(backend string) {...}(b)`: the argument a literal called in place passes for parameter `name`."""
+    fn = enclosing_func(use)
+    if fn is None or fn.type != "func_literal":
+        return None
+    call = fn.parent
+    if call is None or call.type != "call_expression" or call.child_by_field_name("function").id != fn.id:
+        return None
+    names = list(params(fn))
+    args = g.call_args(call)
+    return args[names.index(name)] if name in names and names.index(name) < len(args) else None
 
 
 def is_param(name: str, use: Node) -> bool:
@@ -101,14 +114,25 @@ def classify(expr: Node, leaf: Callable[[Node], str | None], depth: int = 0) -> 
             return {"unknown"}
         vals = values_of(g.text(expr), expr)
         if vals is None:
+            arg = argument_for(g.text(expr), expr)
+            if arg is not None:
+                return classify(arg, leaf, depth + 1)
             return {"param"} if is_param(g.text(expr), expr) else {"unknown"}
         out: set[str] = set()
         for v in vals:
             out |= {"unknown"} if v is None else classify(v, leaf, depth + 1)
         return out
-    if expr.type in ("binary_expression", "parenthesized_expression"):
-        out = set()
-        for c in expr.named_children:
-            out |= classify(c, leaf, depth)
-        return out
-    return {"unknown"}
+    if expr.type in ("binary_expression", "parenthesized_expression", "expression_list"):
+        parts: list[Node] = list(expr.named_children)
+    elif expr.type == "call_expression":
+        # `url.JoinPath(base, "x")`, `u.String()`: what the call is made of
+        fn = expr.child_by_field_name("function")
+        parts = g.call_args(expr)
+        if fn is not None and fn.type == "selector_expression":
+            parts.append(fn.child_by_field_name("operand"))
+    else:
+        return {"unknown"}
+    out: set[str] = set()
+    for c in parts:
+        out |= classify(c, leaf, depth + 1) if depth < 8 else {"unknown"}
+    return out or {"unknown"}

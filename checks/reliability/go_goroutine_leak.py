@@ -154,7 +154,7 @@ def _receives(body: g.Node, chan: str) -> bool:
 def _consumer_goroutine(outer: g.Node, chan: str, sender: g.Node) -> bool:
     """Another goroutine of the same function loops receiving from `chan` (a collector/fan-in reader)."""
     for go_stmt in g.walk(outer, "go_statement"):
-        if go_stmt is sender or _go.inside(sender, go_stmt) or _go.inside(go_stmt, sender):
+        if go_stmt.id == sender.id or _go.inside(sender, go_stmt) or _go.inside(go_stmt, sender):
             continue
         for loop in g.walk(go_stmt, "for_statement"):
             rng = next((c for c in loop.named_children if c.type == "range_clause"), None)
@@ -245,8 +245,12 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                     most = _path_sends(lit_body, {n.id for n in nodes})
                     if capacity >= most and not looped and not many:
                         continue
-                if _returned(outer, chan) or _consumer_goroutine(outer, chan, go_stmt):
+                if inner != chan and cap is None:
+                    made = None  # an unbuffered channel handed in as an argument: the goroutine cannot know
+                elif _returned(outer, chan) or _consumer_goroutine(outer, chan, go_stmt):
                     continue
+            if made is not None:
+                decl, cap = made
                 drained = _drained(outer, chan, go_stmt)
                 loop = _go.enclosing(go_stmt, ("for_statement",))
                 per_iteration = loop is not None and _go.inside(loop, outer) and not _go.inside(decl, loop)

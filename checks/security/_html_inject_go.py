@@ -104,8 +104,29 @@ def _unsafe_format_args(fmt_str: str, args: list[go.Node], consts: set[str]) -> 
     return out
 
 
+# Values that are HTML already (page content, a rendered fragment): joining them with markup is not where
+# escaping belongs; whether that content is sanitized is decided where it is produced or output.
+_FRAGMENT = re.compile(r"(?i)(?:html|content|markup|fragment|player|iframe)$")
+# URLs the code assembles with net/url (`url.URL{...}`, `url.Parse`, `JoinPath`, `ResolveReference`).
+_URL_BUILT = re.compile(r"^(?:&?url\.URL\{|url\.(?:Parse|ParseRequestURI|JoinPath)\(|[\w.]+\.(?:JoinPath|"
+                        r"ResolveReference)\()")
+
+
+def _built_url(node: go.Node) -> bool:
+    """`u.String()` where `u` is a `url.URL` this function built."""
+    if node.type != "call_expression" or not go.call_name(node).endswith(".String") or go.call_args(node):
+        return False
+    operand = node.child_by_field_name("function").child_by_field_name("operand")
+    vals = goflow.values_of(go.text(operand), operand) if operand.type == "identifier" else None
+    return bool(vals) and all(v is not None and _URL_BUILT.match(go.text(v)) for v in vals)
+
+
 def _safe(arg: go.Node, consts: set[str], depth: int = 0) -> bool:
     """Literals, constants, escaped values, and values the code computes from constants only."""
+    if arg.type in ("identifier", "selector_expression") and _FRAGMENT.search(go.text(arg)):
+        return True
+    if _built_url(arg):
+        return True
     if arg.type in ("interpreted_string_literal", "raw_string_literal", "int_literal", "float_literal", "true",
                     "false", "nil", "rune_literal"):
         return True
