@@ -85,6 +85,32 @@ def _grows(call: g.Node, arg: g.Node) -> bool:
     return False
 
 
+# Functions that run once before the service starts serving.
+_STARTUP = re.compile(r"^(?:main|init|[Nn]ew\w*|[Ss]etup\w*|[Ii]nit\w*|[Cc]onnect\w*|[Oo]pen\w*|[Ss]tart\w*|"
+                      r"[Ww]ait\w*|[Bb]ootstrap\w*|[Mm]igrate\w*|[Dd]ial\w*|[Mm]ust\w*|[Rr]un)$")
+
+
+def _bounded(loop: g.Node) -> bool:
+    """`for i := 0; i < n; i++`, `for range 5`, `for attempt <= maxAttempts`: a loop that gives up."""
+    clause = next((c for c in loop.named_children if c.type in ("for_clause", "range_clause")), None)
+    if clause is not None and clause.type == "for_clause":
+        return clause.child_by_field_name("condition") is not None
+    if clause is not None:  # range over an integer or a fixed list of attempts
+        right = g.text(clause.child_by_field_name("right"))
+        return bool(re.fullmatch(r"\d+|\w*(?:[Rr]etr\w*|[Aa]ttempt\w*|[Mm]ax\w*|[Tt]ries)", right))
+    cond = next((c for c in loop.named_children if c.type == "binary_expression"), None)
+    return cond is not None and re.search(r"<=?|>=?", g.text(cond.child_by_field_name("operator"))) is not None
+
+
+def _startup_retry(call: g.Node, imps: dict[str, str]) -> bool:
+    """A bounded retry loop in code that runs once before serving (`main`, `init`, `connectDB`...)."""
+    loop = _go.enclosing(call, ("for_statement",) + _go.FUNC_TYPES)
+    if loop is None or loop.type != "for_statement" or not _bounded(loop):
+        return False
+    fn = _go.enclosing(call, _go.NAMED_FUNC_TYPES)
+    return fn is not None and not _is_handler(fn, imps) and _STARTUP.match(g.func_name(fn)) is not None
+
+
 @rule(
     "go.sleep-in-handler",
     severity="MEDIUM",
@@ -94,7 +120,8 @@ def _grows(call: g.Node, arg: g.Node) -> bool:
         "connections past client timeouts, error paths retry in lockstep, and polling loops "
         "cannot be stopped on shutdown.",
     fix="Use a `time.Ticker`/`time.NewTimer` in a `select` with `<-ctx.Done()`, or a backoff helper "
-        "(e.g. `cenkalti/backoff`, `wait.ExponentialBackoff`) with jitter and a context.",
+        "(e.g. `cenkalti/backoff`, `wait.ExponentialBackoff`) with jitter and a context. Bounded retry loops in "
+        "code that runs once before serving (`main`, `init`, `connectDB`-style setup) are not reported.",
     kinds={"go"},
     example=Example(
         path="internal/worker/poll.go",
@@ -122,7 +149,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
             continue
         if any(_BACKOFF.search(n) for n in _go.func_names_around(call)):
             continue
-        if _go.enclosing_func(call) is None:
+        if _go.enclosing_func(call) is None or _startup_retry(call, imps):
             continue
         where = _context(call, imps)
         if where:
