@@ -174,3 +174,28 @@ def gosec_suppressed(lines: list[str], line: int, codes: tuple[str, ...]) -> boo
         return False
     named = re.findall(r"\bG\d{3}\b", text[i:])
     return not named or any(c in named for c in codes)
+
+
+_HANDLER_TYPES = {
+    "net/http.ResponseWriter",
+    "*github.com/gin-gonic/gin.Context",
+    "github.com/labstack/echo.Context",
+    "github.com/labstack/echo/v4.Context",
+    "*github.com/gofiber/fiber.Ctx",
+    "*github.com/gofiber/fiber/v2.Ctx",
+    "*github.com/gofiber/fiber/v3.Ctx",
+    "github.com/gofiber/fiber/v3.Ctx",
+}
+
+
+def is_handler(fn: g.Node, imps: dict[str, str]) -> bool:
+    """A function that serves an HTTP request (net/http, gin, echo or fiber handler signature)."""
+    for t in param_types(fn):
+        q = qual(t, imps)
+        if q in _HANDLER_TYPES:
+            return True
+        # fall back on the spelling when the framework import path is unusual (gin/echo/fiber forks)
+        txt = g.text(t)
+        if txt in ("*gin.Context", "echo.Context", "*fiber.Ctx", "fiber.Ctx") or txt.endswith("http.ResponseWriter"):
+            return True
+    return False

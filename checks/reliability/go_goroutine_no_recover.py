@@ -95,7 +95,8 @@ def _does_io(body: g.Node, imps: dict[str, str]) -> str | None:
     area="reliability",
     title="Goroutine without panic recovery",
     why="A panic in any goroutine kills the whole process, dropping every in-flight request; "
-        "goroutines that parse or fetch outside data are where such panics come from.",
+        "goroutines that parse or fetch outside data, or that a request handler starts (the server's own "
+        "panic recovery does not cover them), are where such panics come from.",
     fix="Start goroutines through the project's recover-wrapping helper (e.g. `SafeGo(func() {...})`), "
         "or begin the body with `defer func() { if r := recover(); r != nil { log.Error(...) } }()`.",
     kinds={"go"},
@@ -140,9 +141,14 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                 break
     for go_stmt, body in goroutines:
         io_call = _does_io(body, imps)
+        handler = next((fn for fn in g.ancestors(go_stmt) if fn.type in _go.FUNC_TYPES and _go.is_handler(fn, imps)),
+                       None)
         if helpers:
             msg = (f"goroutine started with a bare `go func()` and no `recover()`; this package wraps "
                    f"goroutines with `{helpers[0]}` to survive panics")
+        elif handler is not None:
+            msg = ("goroutine started while serving a request has no deferred `recover()`; net/http recovers "
+                   "panics in the handler, not in goroutines it starts, so a panic here crashes the process")
         elif io_call:
             msg = (f"goroutine calls `{io_call}` with no deferred `recover()`; a panic here crashes "
                    "the whole process")

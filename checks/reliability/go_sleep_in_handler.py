@@ -11,29 +11,7 @@ from checks.reliability import _go
 from checks.source import SourceFile
 
 _BACKOFF = re.compile(r"backoff|retry|retries|jitter", re.I)
-_HANDLER_TYPES = {
-    "net/http.ResponseWriter",
-    "*github.com/gin-gonic/gin.Context",
-    "github.com/labstack/echo.Context",
-    "github.com/labstack/echo/v4.Context",
-    "*github.com/gofiber/fiber.Ctx",
-    "*github.com/gofiber/fiber/v2.Ctx",
-    "*github.com/gofiber/fiber/v3.Ctx",
-    "github.com/gofiber/fiber/v3.Ctx",
-}
 _ERR_COND = re.compile(r"\berr\w*\s*!=\s*nil|\bnil\s*!=\s*err\w*|\bErr\w*\s*!=\s*nil", re.I)
-
-
-def _is_handler(fn: g.Node, imps: dict[str, str]) -> bool:
-    for t in _go.param_types(fn):
-        q = _go.qual(t, imps)
-        if q in _HANDLER_TYPES:
-            return True
-        # fall back on the spelling when the framework import path is unusual (gin/echo/fiber forks)
-        txt = g.text(t)
-        if txt in ("*gin.Context", "echo.Context", "*fiber.Ctx", "fiber.Ctx") or txt.endswith("http.ResponseWriter"):
-            return True
-    return False
 
 
 def _context(call: g.Node, imps: dict[str, str]) -> str | None:
@@ -42,9 +20,9 @@ def _context(call: g.Node, imps: dict[str, str]) -> str | None:
     reason = None
     for a in g.ancestors(node):
         if a.type in _go.FUNC_TYPES:
-            if a.type != "func_literal" and _is_handler(a, imps):
+            if a.type != "func_literal" and _go.is_handler(a, imps):
                 return reason or f"HTTP handler `{g.func_name(a)}`"
-            if a.type == "func_literal" and _is_handler(a, imps):
+            if a.type == "func_literal" and _go.is_handler(a, imps):
                 return reason or "an HTTP handler"
             # reasons count only inside the innermost function; a goroutine does not block its parent
             if reason:
@@ -108,7 +86,7 @@ def _startup_retry(call: g.Node, imps: dict[str, str]) -> bool:
     if loop is None or loop.type != "for_statement" or not _bounded(loop):
         return False
     fn = _go.enclosing(call, _go.NAMED_FUNC_TYPES)
-    return fn is not None and not _is_handler(fn, imps) and _STARTUP.match(g.func_name(fn)) is not None
+    return fn is not None and not _go.is_handler(fn, imps) and _STARTUP.match(g.func_name(fn)) is not None
 
 
 @rule(
