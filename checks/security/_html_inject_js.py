@@ -9,7 +9,8 @@ from checks.security import _web
 from checks.source import SourceFile
 
 _JS_SINK = re.compile(r"\.(innerHTML|outerHTML)\s*(\+?=)(?!=)\s*|\.insertAdjacentHTML\s*\(|"
-                      r"\bdocument\.write(?:ln)?\s*\(|dangerouslySetInnerHTML\s*=\s*\{\s*\{\s*__html\s*:\s*")
+                      r"\bdocument\.write(?:ln)?\s*\(|dangerouslySetInnerHTML\s*=\s*\{\s*\{\s*__html\s*:\s*|"
+                      r"(?<=\))\.(html)\s*\((?=\s*[^\s)])")  # jQuery: $(sel).html(value)
 _JS_SAFE_CALL = re.compile(r"^(?:[\w$.]*\.)?(?:sanitize|sanitizeHtml|escape|escapeHtml|escapeHTML|htmlEscape|"
                            r"encode|encodeHTML|purify|xss|filterXSS|clean|DOMPurify\.sanitize|marked\.parse|createHTML)\w*\s*\(",
                            re.I)
@@ -20,12 +21,18 @@ _LIBRARY_BANNER = re.compile(r"\A\s*/\*!|@license\b")
 
 
 def check(f: SourceFile) -> Iterator[Hit]:
-    if not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|dangerouslySetInnerHTML", f.text) \
+    if not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|dangerouslySetInnerHTML|\)\.html\(",
+                     f.text) \
             or _web.is_vendored_js(f.path) or _LIBRARY_BANNER.search(f.text[:600]):
         return
     text = _web.strip_js_comments(f.text)
     consts = {m.group(1) for m in re.finditer(
         r"\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*(?:'[^'\n]*'|\"[^\"\n]*\"|`[^`$]*`)\s*;?\s*$", text, re.M)}
+    # names only ever assigned a sanitized/escaped value: `const clean = DOMPurify.sanitize(html)`
+    assigned: dict[str, list[str]] = {}
+    for m in re.finditer(r"(?:\b(?:const|let|var)\s+|^\s*)([A-Za-z_$][\w$]*)\s*=(?!=)\s*([^\n;]*)", text, re.M):
+        assigned.setdefault(m.group(1), []).append(m.group(2).strip())
+    consts |= {name for name, values in assigned.items() if all(_JS_SAFE_CALL.match(v) for v in values)}
     for m in _JS_SINK.finditer(text):
         start = m.end()
         if m.group(0).rstrip().endswith("("):
