@@ -21,6 +21,39 @@ _LIBRARY_BANNER = re.compile(r"\A\s*/\*!|@license\b")
 
 
 def check(f: SourceFile) -> Iterator[Hit]:
+    yield from _dom(f)
+    yield from _server(f)
+
+
+# Express/Koa-style responses: a string sent with res.send/res.write is served as text/html.
+_RES_SINK = re.compile(r"\b(?:res|response|reply)\s*\.\s*(send|write|end)\s*\(")
+_REQ_DATA = re.compile(r"\b(?:req|request)\s*\.\s*(?:query|body|params|cookies|headers)\b")
+
+
+def _server(f: SourceFile) -> Iterator[Hit]:
+    if not _REQ_DATA.search(f.text) or _web.is_vendored_js(f.path):
+        return
+    text = _web.strip_js_comments(f.text)
+    tainted = {m.group(1) for m in re.finditer(
+        r"\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*([^\n;]*)", text) if _REQ_DATA.search(m.group(2))}
+    tainted |= {n for m in re.finditer(r"\b(?:const|let|var)\s*\{([^}]*)\}\s*=\s*(?:req|request)\s*\.\s*"
+                                      r"(?:query|body|params)\b", text)
+                for n in re.findall(r"[A-Za-z_$][\w$]*", m.group(1))}
+    for m in _RES_SINK.finditer(text):
+        arg = _split_top(_web.balanced_call_args(text, m.end() - 1), ",")[0].strip()
+        if not arg or _js_safe(arg, set()):
+            continue
+        used = _REQ_DATA.search(arg) or next((re.search(rf"(?<![\w$.]){re.escape(t)}\b", arg) for t in tainted
+                                              if re.search(rf"(?<![\w$.]){re.escape(t)}\b", arg)), None)
+        if used and not _SERVER_SAFE.search(arg):
+            yield Hit(f.line_at(m.start()), message=f"`res.{m.group(1)}` sends request data `{_short(used.group(0))}` "
+                                                    "as HTML without escaping it")
+
+
+_SERVER_SAFE = re.compile(r"(?i)escape|sanitize|purify|encodeURIComponent|JSON\.stringify|xss|Number\(|parseInt")
+
+
+def _dom(f: SourceFile) -> Iterator[Hit]:
     if not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|dangerouslySetInnerHTML|\)\.html\(",
                      f.text) \
             or _web.is_vendored_js(f.path) or _LIBRARY_BANNER.search(f.text[:600]):

@@ -19,12 +19,17 @@ _SINK_KW = re.compile(r"(?i)^(html|html_message|html_body|body_html|html_content
 
 
 def check(f: SourceFile) -> Iterator[Hit]:
-    if "<" not in f.text:
-        return
+    reported: set[int] = set()
+    if "<" in f.text:
+        yield from _formatted(f, reported)
+    if "request" in f.text:
+        yield from _reflected(f, reported)
+
+
+def _formatted(f: SourceFile, reported: set[int]) -> Iterator[Hit]:
     imports = f.python_imports
     parent_of = f.python_parents
     flask = any(v.startswith(("flask", "quart")) for v in imports.values())
-    reported: set[int] = set()
     # Names whose every assignment in the module is constant-ish or escaped are safe to interpolate.
     values: dict[str, list[ast.expr | None]] = {}
     for n in f.python_of(ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.comprehension,
@@ -206,3 +211,47 @@ def _returns_html(fn: ast.AST, flask: bool) -> bool:
             if rc is not None and "HTML" in (dotted(rc) or ""):
                 return True
     return flask and _web.is_route_decorated(fn)
+
+
+# --- request data echoed into an HTML response (no markup needed: the response is text/html) -------------
+
+_REQUEST_DATA = re.compile(r"^(?:self\.)?(?:request|req)\.(?:GET|POST|args|form|values|query_params|path_params|"
+                           r"cookies|headers|data|json|body|REQUEST|COOKIES|META|match_info|query)\b")
+
+
+def _request_data(node: ast.AST, fn: ast.AST, depth: int = 0) -> str | None:
+    """Request data read in `node`, directly or through a local assigned from it (not escaped on the way)."""
+    for n in ast.walk(node):
+        if isinstance(n, ast.Call) and ESCAPE_FN.search(call_name(n, {})):
+            return None
+        text = dotted(n) if isinstance(n, ast.Attribute) else None
+        if text and _REQUEST_DATA.match(text):
+            return ast.unparse(n)
+        if isinstance(n, ast.Name) and depth < 3:
+            for a in ast.walk(fn):
+                if isinstance(a, ast.Assign) and any(isinstance(t, ast.Name) and t.id == n.id for t in a.targets):
+                    found = _request_data(a.value, fn, depth + 1)
+                    if found:
+                        return found
+    return None
+
+
+def _reflected(f: SourceFile, reported: set[int]) -> Iterator[Hit]:
+    imports = f.python_imports
+    parent_of = f.python_parents
+    for call in f.python_of(ast.Call):
+        if _is_sink(call, imports) != "http" or not (call.args or call.keywords) or \
+                "rest_framework" in call_name(call, imports):
+            continue  # DRF's Response renders data as JSON
+        fn = next((d for d in _web.enclosing_defs(call, parent_of)
+                   if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
+        if fn is None or not _web.is_py_handler(fn, parent_of):
+            continue
+        content = call.args[0] if call.args else next(
+            (k.value for k in call.keywords if _SINK_KW.match(k.arg or "")), None)
+        source = _request_data(content, fn) if content is not None else None
+        if any(fn.lineno <= n <= call.lineno for n in reported):
+            continue  # the HTML this response sends was already reported where it was formatted
+        if source:
+            reported.add(call.lineno)
+            yield Hit(call.lineno, message=f"The HTML response echoes request data `{source}` without escaping it")
