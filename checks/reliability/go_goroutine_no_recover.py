@@ -89,6 +89,16 @@ def _does_io(body: g.Node, imps: dict[str, str]) -> str | None:
     return None
 
 
+# Calls that cannot panic on outside data: synchronisation and cancellation plumbing.
+_PLUMBING = {"Wait", "Done", "Add", "close", "Lock", "Unlock", "RLock", "RUnlock", "cancel", "Stop", "Signal",
+             "Broadcast", "Store", "Load"}
+
+
+def _does_work(body: g.Node) -> bool:
+    """The goroutine calls something besides WaitGroup/mutex/channel plumbing."""
+    return any(g.call_name(c).rsplit(".", 1)[-1] not in _PLUMBING for c in g.walk(body, "call_expression"))
+
+
 @rule(
     "go.goroutine-no-recover",
     severity="HIGH",
@@ -146,10 +156,10 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         if helpers:
             msg = (f"goroutine started with a bare `go func()` and no `recover()`; this package wraps "
                    f"goroutines with `{helpers[0]}` to survive panics")
-        elif handler is not None:
+        elif handler is not None and _does_work(body):
             msg = ("goroutine started while serving a request has no deferred `recover()`; net/http recovers "
                    "panics in the handler, not in goroutines it starts, so a panic here crashes the process")
-        elif io_call:
+        elif io_call and not _go.is_tool_path(f.path):
             msg = (f"goroutine calls `{io_call}` with no deferred `recover()`; a panic here crashes "
                    "the whole process")
         else:
