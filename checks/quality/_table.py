@@ -27,9 +27,10 @@ def _span(node) -> int:
 def _py_flat(st: ast.stmt) -> bool:
     if isinstance(st, _PY_FLAT):
         return not any(isinstance(n, ast.Lambda) for n in ast.walk(st))
-    # `if "X" in env: cfg.x = env["X"]`: a guarded assignment of a linear config loader
-    if isinstance(st, ast.If) and len(st.body) <= 2 and len(st.orelse) <= 2:
-        return all(isinstance(s, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Expr)) for s in [*st.body, *st.orelse])
+    # `if "X" in env: cfg.x = env["X"]`: guarded assignments of a linear config loader
+    if isinstance(st, ast.If):
+        return all(isinstance(s, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Expr)) or
+                   (isinstance(s, ast.If) and _py_flat(s)) for s in [*st.body, *st.orelse])
     return False
 
 
@@ -58,15 +59,25 @@ def _go_flat(st) -> bool:
     if st.type in _GO_FLAT:
         return next(golang.walk(st, "func_literal"), None) is None
     if st.type == "if_statement":
-        cons = st.child_by_field_name("consequence")
-        alt = st.child_by_field_name("alternative")
-        if alt is not None and alt.type != "block":
-            return False
-        blocks = [b for b in (cons, alt) if b is not None]
-        stmts = [s for b in blocks for s in _go_statements(b)]
-        return len(stmts) <= 2 * len(blocks) and all(s.type in _GO_ASSIGN for s in stmts) and \
+        return _go_guarded(st)
+    if st.type == "expression_switch_statement":
+        # a switch that maps each case to literal values: `case "a": x = A` / `case "b": return B`
+        stmts = [s for case in st.named_children if case.type in ("expression_case", "default_case")
+                 for s in case.named_children if s.type.endswith(("statement", "declaration"))]
+        return all(s.type in _GO_ASSIGN or s.type == "return_statement" for s in stmts) and \
             next(golang.walk(st, "func_literal"), None) is None
     return False
+
+
+def _go_guarded(st) -> bool:
+    """`if cfg.X == nil { cfg.X = &T{} }`, nested too: assignments and calls under conditions, nothing else."""
+    if st.type != "if_statement" or next(golang.walk(st, "func_literal"), None) is not None:
+        return False
+    blocks = [st.child_by_field_name("consequence"), st.child_by_field_name("alternative")]
+    stmts = [s for b in blocks if b is not None and b.type == "block" for s in _go_statements(b)]
+    if any(b is not None and b.type == "if_statement" and not _go_guarded(b) for b in blocks):
+        return False
+    return all(s.type in _GO_ASSIGN or _go_guarded(s) for s in stmts)
 
 
 def go_table_like(body) -> bool:
