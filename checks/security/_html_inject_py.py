@@ -220,20 +220,29 @@ _REQUEST_DATA = re.compile(r"^(?:self\.)?(?:request|req)\.(?:GET|POST|args|form|
 
 
 def _request_data(node: ast.AST, fn: ast.AST, depth: int = 0) -> str | None:
-    """Request data read in `node`, directly or through a local assigned from it (not escaped on the way)."""
-    for n in ast.walk(node):
-        if isinstance(n, ast.Call) and ESCAPE_FN.search(call_name(n, {})):
+    """Request data that becomes the response text in `node`: directly, through string building, or through a
+    local assigned from it. Other calls (`redirect(...)`, `render_template(...)`, escaping) end the search."""
+    if isinstance(node, ast.Attribute) and _REQUEST_DATA.match(dotted(node) or ""):
+        return ast.unparse(node)
+    if isinstance(node, ast.Call):
+        func = dotted(node.func) or ""
+        if _REQUEST_DATA.match(func):
+            return func  # request.args.get("q")
+        if func.rsplit(".", 1)[-1] not in _STRING_BUILDERS:
             return None
-        text = dotted(n) if isinstance(n, ast.Attribute) else None
-        if text and _REQUEST_DATA.match(text):
-            return ast.unparse(n)
-        if isinstance(n, ast.Name) and depth < 3:
-            for a in ast.walk(fn):
-                if isinstance(a, ast.Assign) and any(isinstance(t, ast.Name) and t.id == n.id for t in a.targets):
-                    found = _request_data(a.value, fn, depth + 1)
-                    if found:
-                        return found
-    return None
+        parts: list[ast.AST] = [*node.args, node.func]
+    elif isinstance(node, ast.Name) and depth < 3:
+        parts = [a.value for a in ast.walk(fn) if isinstance(a, ast.Assign)
+                 and any(isinstance(t, ast.Name) and t.id == node.id for t in a.targets)]
+        depth += 1
+    elif isinstance(node, (ast.BinOp, ast.JoinedStr, ast.FormattedValue, ast.Tuple, ast.List, ast.Dict, ast.IfExp)):
+        parts = list(ast.iter_child_nodes(node))
+    else:
+        return None
+    return next((found for p in parts if (found := _request_data(p, fn, depth))), None)
+
+
+_STRING_BUILDERS = {"str", "format", "join", "strip", "lower", "upper", "replace", "get", "getlist"}
 
 
 def _reflected(f: SourceFile, reported: set[int]) -> Iterator[Hit]:
