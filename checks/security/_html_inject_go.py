@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from checks.lang import golang as go
 from checks.lang import goflow
-from checks.model import Hit
+from checks.model import Hit, Severity
+from checks.registry import RepoView
 from checks.security._html_inject import ELSEWHERE, PAGE, SANITIZER, TAG, grade, note
 from checks.source import SourceFile
 
@@ -24,7 +26,35 @@ _WRITERS = {"w", "rw", "writer", "resp", "res", "response", "c.Writer", "ctx.Wri
 _PAGE_CALL = re.compile(r"(^|\.)(HTML|SetBody|AddAlternative|SetBodyString|SetHTMLBody|SendMail|HTMLBody)$")
 
 
-def check(f: SourceFile) -> Iterator[Hit]:
+def check(f: SourceFile, repo: RepoView | None = None) -> Iterator[Hit]:
+    hits = list(_hits(f))
+    sanitizer = _project_sanitizer(f, repo) if any(h.severity is Severity.MEDIUM for h in hits) else None
+    for h in hits:
+        if sanitizer and h.severity is Severity.MEDIUM:
+            h = replace(h, severity=Severity.LOW,
+                        note=f"LOW: the project sanitizes HTML with `{sanitizer[1]}` ({sanitizer[0]}); "
+                             "check this output goes through it before it is shown")
+        yield h
+
+
+# A function of the project's own that sanitizes HTML, or a bluemonday policy.
+_SANITIZER_DEF = re.compile(r"^func\s+(?:\([^)]*\)\s*)?(\w*(?:[Ss]aniti[sz]e\w*(?:HTML|Html|Content)|(?:HTML|Html)\w*"
+                            r"[Ss]aniti[sz]e)\w*)\s*\(|"
+                            r"\b(bluemonday\.(?:UGCPolicy|StrictPolicy|NewPolicy))\(", re.M)
+
+
+def _project_sanitizer(f: SourceFile, repo: RepoView | None) -> tuple[str, str] | None:
+    """(path, name) of an HTML sanitizer the repository defines or configures, if any."""
+    for other in [f, *(repo.files("go") if repo is not None else [])]:
+        if other.is_test or not re.search(r"(?i)saniti[sz]e|bluemonday", other.text):
+            continue
+        m = _SANITIZER_DEF.search(other.text)
+        if m:
+            return other.path, m.group(1) or m.group(2)
+    return None
+
+
+def _hits(f: SourceFile) -> Iterator[Hit]:
     if "<" not in f.text:
         return
     root = f.go

@@ -24,6 +24,7 @@ from checks.source import SourceFile
         "autoescape, `textContent` in the browser), or escape each value (`html.EscapeString`, `html.escape`, "
         "`markupsafe.escape`, DOMPurify) before it is inserted.",
     kinds={"go", "python", "js"},
+    repo_kinds={"go"},  # the project's own HTML sanitizer, for Go HTML whose destination is not visible
     example=Example(
         path="internal/web/hello.go",
         bad='package web\n\nimport (\n\t"fmt"\n\t"net/http"\n)\n\nfunc Hello(w http.ResponseWriter, r *http.Request) {\n'
@@ -35,7 +36,7 @@ from checks.source import SourceFile
 )
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     if "go" in f.kinds:
-        yield from _html_inject_go.check(f)
+        yield from _html_inject_go.check(f, ctx.repo)
     elif "python" in f.kinds:
         yield from _html_inject_py.check(f)
     elif "js" in f.kinds:

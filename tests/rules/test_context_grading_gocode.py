@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import pytest
 
+from bot.config import Config
+from bot.engine import analyze_file
+from checks import all_rules
 from checks.model import Severity
+from checks.registry import RepoView
+from checks.source import SourceFile
 from tests.rule_harness import dedent, findings
 
 C, H, M, L = Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW
@@ -145,3 +150,19 @@ def test_function_findings_carry_a_subject() -> None:
         f"\tif h.n > {i} {{ return }}\n" for i in range(70)) + "}\n"
     (f,) = findings("quality.function-too-long", "internal/api/h.go", text)
     assert f.subject == "func:Handler.Serve"
+
+
+def test_html_with_unseen_destination_is_low_when_the_project_sanitizes_html() -> None:
+    rewrite = SourceFile("internal/rewrite/rewrite.go", GO_HANDLER_HEAD + dedent("""
+        func AddPlayer(videoURL string) string {
+        	return `<iframe src="` + videoURL + `"></iframe>`
+        }
+        """))
+    sanitizer = SourceFile("internal/sanitizer/sanitizer.go",
+                           "package sanitizer\n\nfunc SanitizeHTML(baseURL, input string) string { return input }\n")
+    files = {s.path: s for s in (rewrite, sanitizer)}
+    rule = all_rules()["web.html-injection"]
+    (f,) = analyze_file(rewrite, {rule.id: rule}, Config(), RepoView(files, changed=files)).findings
+    assert f.severity is L and "SanitizeHTML" in (f.note or "")
+    (f,) = findings("web.html-injection", rewrite.path, rewrite.text)
+    assert f.severity is M
