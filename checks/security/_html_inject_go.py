@@ -5,8 +5,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-from checks.lang import golang as go
 from checks.lang import goflow
+from checks.lang import golang as go
 from checks.model import Hit, Severity
 from checks.registry import RepoView
 from checks.security._html_inject import ELSEWHERE, PAGE, SANITIZER, TAG, grade, note
