@@ -158,6 +158,8 @@ def _js_safe(rhs: str, consts: set[str], depth: int = 0) -> bool:
             continue
         if p.startswith("(") and p.endswith(")"):
             p = p[1:-1].strip()
+        if re.match(r"[\w$.]*\([^()]*\)\.html\(\)|[\w$.]+\.innerHTML\b", p):
+            continue  # markup the page already holds, read back from the DOM
         branches = _split_top(p, "?")
         if len(branches) == 2:  # cond ? a : b -- both results must be safe
             if all(_js_safe(b, consts, depth + 1) for b in _split_top(branches[1], ":")):

@@ -69,6 +69,9 @@ def _constantish(v: ast.expr | None, imports: dict[str, str]) -> bool:
     if isinstance(v, ast.Attribute):
         return any(seg.isupper() and len(seg) > 1 for seg in (dotted(v) or "").split("."))
     if isinstance(v, ast.Call):
+        if isinstance(v.func, ast.Attribute) and v.func.attr == "format" and isinstance(v.func.value, ast.Constant):
+            # "{0.value} {0.phrase}".format(HTTPStatus.INTERNAL_SERVER_ERROR): constants formatted together
+            return all(_constantish(a, imports) for a in [*v.args, *(k.value for k in v.keywords)])
         return bool(ESCAPE_FN.search(call_name(v, imports)))
     return False
 
