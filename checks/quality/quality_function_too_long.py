@@ -41,7 +41,7 @@ def _py_name(fn: ast.AST, parents: dict[ast.AST, ast.AST]) -> str:
         "reported; a body up to twice `max_lines` is LOW, longer is MEDIUM.",
     kinds={"python", "go"},
     options={"max_lines": 60},
-    example=Example(path="app/handlers.py", bad=_long_py(130), good=_long_py(10)),
+    example=Example(path="app/handlers.py", bad=_long_py(70), good=_long_py(10)),
 )
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     limit = int(ctx.options.get("max_lines", 60))

@@ -90,7 +90,10 @@ def _zero_value_servers(root: g.Node, imps: dict[str, str]) -> Iterator[tuple[g.
     area="reliability",
     title="HTTP server without read timeouts",
     why="A server with no ReadHeaderTimeout/ReadTimeout keeps a connection and goroutine open for "
-        "every slow or idle client, so a handful of slowloris clients can exhaust it.",
+        "every slow or idle client, so a handful of slowloris clients can exhaust it. Covers "
+        "`http.ListenAndServe[TLS]`, `http.Serve[TLS]` and `http.Server` values however they are built "
+        "(literal, `new(http.Server)`, zero value) unless a read timeout is set on them later; `// #nosec G112` "
+        "marks a reviewed exception.",
     fix="Start the server from an `&http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 5 * time.Second, "
         "ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second}` "
         "instead of `http.ListenAndServe`.",

@@ -22,7 +22,9 @@ _ORIGIN_VALIDATORS = ("AllowedHostsOriginValidator", "OriginValidator")
     area="security",
     title="WebSocket accepts any origin",
     why="Browsers send cookies with cross-site WebSocket handshakes, so an endpoint that accepts every "
-        "Origin lets any website open an authenticated socket as the visitor (cross-site WebSocket hijacking).",
+        "Origin lets any website open an authenticated socket as the visitor (cross-site WebSocket hijacking). "
+        "A check that only lets a missing Origin through is LOW: browsers always send Origin on a WebSocket "
+        "upgrade, so only non-browser clients reach that branch.",
     fix="Check the `Origin` header against an allowlist of your front-end origins (and reject a missing "
         "Origin for browser endpoints), e.g. a `CheckOrigin` that looks the origin up in configured hosts, or "
         "`websockets.serve(..., origins=[\"https://app.example.com\"])`.",
