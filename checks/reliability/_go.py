@@ -199,3 +199,12 @@ def is_handler(fn: g.Node, imps: dict[str, str]) -> bool:
         if txt in ("*gin.Context", "echo.Context", "*fiber.Ctx", "fiber.Ctx") or txt.endswith("http.ResponseWriter"):
             return True
     return False
+
+
+def func_subject(node: g.Node) -> str | None:
+    """`func:Receiver.Name` / `func:Name` of the declaration around `node` (a finding's stable identity)."""
+    fn = enclosing(node, NAMED_FUNC_TYPES)
+    if fn is None:
+        return None
+    recv = receiver_type(fn)[1] if fn.type == "method_declaration" else ""
+    return f"func:{recv + '.' if recv else ''}{g.func_name(fn)}"

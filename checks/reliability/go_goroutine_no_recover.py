@@ -164,4 +164,4 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                    "the whole process")
         else:
             continue
-        yield Hit(g.line(go_stmt), message=msg)
+        yield Hit(g.line(go_stmt), message=msg, subject=_go.func_subject(go_stmt))

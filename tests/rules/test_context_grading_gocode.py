@@ -166,3 +166,21 @@ def test_html_with_unseen_destination_is_low_when_the_project_sanitizes_html() -
     assert f.severity is L and "SanitizeHTML" in (f.note or "")
     (f,) = findings("web.html-injection", rewrite.path, rewrite.text)
     assert f.severity is M
+
+
+def test_goroutine_findings_carry_their_function() -> None:
+    text = dedent("""
+        package web
+
+        import "net/http"
+
+        type API struct{ send func(string) }
+
+        func (a *API) Signup(w http.ResponseWriter, r *http.Request) {
+        	go func() {
+        		a.send(r.FormValue("email"))
+        	}()
+        }
+        """)
+    (f,) = findings("go.goroutine-no-recover", "internal/web/api.go", text)
+    assert f.line == 8 and f.subject == "func:API.Signup"
