@@ -20,7 +20,7 @@ _SAFE_CALL = re.compile(r"(?i)escape|sanitize|strconv\.|\blen$|\.Itoa$|Format(In
 _REQUEST = re.compile(r"\b(?:r|req|request|Request)\.(?:URL\.Query\(\)|URL\.Path|URL\.RawQuery|FormValue|"
                       r"PostFormValue|Form\b|PostForm\b|Header\.Get|Cookie|Body|MultipartForm)|"
                       r"\b(?:c|ctx|context)\.(?:Query|DefaultQuery|Param|Params|PostForm|DefaultPostForm|"
-                      r"FormValue|QueryParam|GetHeader|Cookie|Get)\(|\bmux\.Vars\(|\bchi\.URLParam\(")
+                      r"FormValue|QueryParam|GetHeader|Cookie)\(|\bmux\.Vars\(|\bchi\.URLParam\(")
 _WRITERS = {"w", "rw", "writer", "resp", "res", "response", "c.Writer", "ctx.Writer", "c.Response()",
             "c.Response().Writer"}
 _PAGE_CALL = re.compile(r"(^|\.)(HTML|SetBody|AddAlternative|SetBodyString|SetHTMLBody|SendMail|HTMLBody)$")
