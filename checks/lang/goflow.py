@@ -40,13 +40,9 @@ def _bindings(stmt: Node) -> Iterator[tuple[str, Node | None]]:
     if stmt.type == "var_spec":
         lefts = list(stmt.children_by_field_name("name"))
     rights = (right.named_children if right.type == "expression_list" else [right]) if right is not None else []
-    op = g.text(stmt.child_by_field_name("operator")) if stmt.type == "assignment_statement" else ""
     for i, lv in enumerate(lefts):
-        value = rights[i] if len(rights) == len(lefts) else (rights[0] if len(rights) == 1 else None)
-        if op == "+=" and value is not None:
-            yield g.text(lv), value  # s += "<li>" + x: the appended part is what it may newly hold
-        else:
-            yield g.text(lv), value
+        # `s += "<li>" + x` binds the appended part: what the variable may newly hold
+        yield g.text(lv), rights[i] if len(rights) == len(lefts) else (rights[0] if len(rights) == 1 else None)
 
 
 def values_of(name: str, use: Node) -> list[Node | None] | None:
