@@ -3,9 +3,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from checks.model import Hit
-from checks.infrastructure._common import is_literal_secret_value, is_secret_name, mask, uri_has_literal_password
+from checks.infrastructure._common import (
+    is_literal_secret_value,
+    is_secret_name,
+    mask,
+    uri_has_literal_password,
+)
 from checks.lang.yamlast import YList, YMap
+from checks.model import Hit
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
 

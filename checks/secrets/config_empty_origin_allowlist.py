@@ -4,10 +4,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from checks.model import Hit
 from checks.lang.yamlast import YList, YMap
+from checks.model import Hit
 from checks.registry import Context, Example, rule
-from checks.secrets._patterns import is_doc_file, is_template_file, name_parts
+from checks.secrets._files import is_doc_file, is_template_file
+from checks.secrets._patterns import name_parts
 from checks.source import ParseError, SourceFile
 
 # KEY= / KEY="" / export KEY='' / ENV KEY="" / - KEY= (compose list) / KEY: "" on one line.

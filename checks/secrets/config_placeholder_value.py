@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from checks.model import Hit
 from checks.registry import Context, Example, rule
-from checks.secrets._patterns import is_doc_file, is_template_file
+from checks.secrets._files import is_doc_file, is_template_file
 from checks.source import SourceFile
 
 _MARKER = re.compile(
