@@ -9,7 +9,7 @@ _DOC_EXT = {".md", ".rst", ".adoc", ".txt", ".markdown"}
 # Folders whose files are test fixtures, samples or local test environments: `tests/`, `testdata/`,
 # `e2e/`, `test-environments/`, `integration_tests/`, `examples/`.
 _SAMPLE_DIR = re.compile(
-    r"(?i)^(?:tests?|testdata|testing|fixtures?|__tests__|__mocks__|e2e|examples?|docs_src|samples?|demos?)$|"
+    r"(?i)^(?:tests?|testdata|testing|fixtures?|__tests__|__mocks__|e2e|examples?|docs_src|samples?|demos?|contrib)$|"
     r"^(?:tests?|e2e)[-_]|[-_](?:tests?|e2e|testdata|fixtures)$"
 )
 # Folders of local development tooling: a dev container's setup is never deployed.

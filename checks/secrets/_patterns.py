@@ -157,8 +157,10 @@ def looks_random(value: str, min_length: int = 8, threshold: float = 3.0) -> boo
     parts = re.split(r"[-_.:/]+", v)
     if all(re.fullmatch(r"[a-z]+|[A-Z]+|[A-Z][a-z]+|\d{1,6}", p) or not p for p in parts):
         return False  # a human phrase: dev-secret-key-123, my_app_token, PasswordField
-    if v.count(".") >= 2 and all(_IDENT_WORD.fullmatch(p) for p in v.split(".")):
-        return False  # a dotted field path: spec.global.credentials.apiKey
+    if "." in v and all(_IDENT_WORD.fullmatch(p) for p in v.split(".")):
+        return False  # a dotted field path: spec.global.credentials.apiKey, tokenInput.value
+    if re.fullmatch(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+", v) and _mostly_letters(v):
+        return False  # an UPPER_SNAKE name (an env var: DD_USE_K8S_SECRET) or a slug (app-k8s-token)
     if re.fullmatch(r"[A-Za-z]+", v) and len(_WORD.findall(v)) > 1 and len(v) < 24:
         return False  # CamelCase identifier
     classes = _classes(v)
@@ -168,6 +170,10 @@ def looks_random(value: str, min_length: int = 8, threshold: float = 3.0) -> boo
     if classes == 2:
         return len(v) >= max(min_length, 12) and ent >= threshold and bool(re.search(r"\d", v) or len(v) >= 20)
     return len(v) >= 24 and ent >= threshold + 0.8 and v.isalpha() is False
+
+
+def _mostly_letters(v: str) -> bool:
+    return sum(c.isalpha() for c in v) >= 0.75 * sum(c.isalnum() for c in v)
 
 
 _IDENT_WORD = re.compile(r"[a-z]+(?:[A-Z][a-z]+|\d{1,2})*|[A-Z][a-z]+(?:[A-Z][a-z]+)*")

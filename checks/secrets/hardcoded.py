@@ -38,6 +38,7 @@ _CODE_EXT = {
     ".py", ".pyi", ".go", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".vue", ".svelte", ".java",
     ".kt", ".kts", ".scala", ".rb", ".php", ".cs", ".rs", ".swift", ".c", ".cc", ".cpp", ".h", ".hpp",
     ".m", ".dart", ".groovy", ".lua", ".pl", ".ex", ".exs", ".erl", ".clj", ".r", ".jl",
+    ".html", ".htm", ".ejs", ".erb", ".hbs", ".jinja", ".j2",  # templates: their scripts are code
 }
 
 # key (optionally quoted), an assignment operator, and a value (quoted or bare). A key right after
@@ -135,7 +136,8 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
 def _token_hit(f: SourceFile, m: re.Match[str], name: str, hit, grade) -> Iterator[Hit]:
     line = f.line_at(m.start())
     col = m.start() - (f.text.rfind("\n", 0, m.start()) + 1)
-    yield from hit(line, f"A {name} ({mask(m.group(0))}) is committed",
+    article = "An" if name[:1] in "AEIOU" else "A"
+    yield from hit(line, f"{article} {name} ({mask(m.group(0))}) is committed",
                    masked_line(f.line(line), col, col + len(m.group(0))), grade)
 
 
@@ -168,6 +170,8 @@ def _assigned_secrets(f: SourceFile, ctx: Context) -> Iterator[tuple[int, str, i
             key = m.group("key")
             raw = m.group("val")
             quoted = raw[:1] in "\"'`"
+            if text[max(0, m.start() - 2):m.start()] == "${":
+                continue  # the variable of a `${VAR:-fallback}` reference: the enclosing key is judged
             if key.lower() == "name":
                 recent_name = (number, raw.strip("\"'`"))
                 continue
