@@ -78,7 +78,7 @@ _REFERENCE = re.compile(
     r"^secret://|^file:|^env:|^@Microsoft\.KeyVault|^projects/[^/]+/secrets/"
 )
 # `${VAR:-fallback}`, `${VAR-fallback}`, `${VAR:=fallback}`: the fallback is a literal value.
-_REF_DEFAULT = re.compile(r"\$\{[A-Za-z_]\w*:?[-=]([^{}$]*)\}")
+_REF_DEFAULT = re.compile(r"\$\{[A-Za-z_]\w*:?[-=]([^{}$]*)\}?")
 
 
 def is_reference(value: str) -> bool:
