@@ -64,7 +64,7 @@ _PLACEHOLDER_WORDS = {
 _PLACEHOLDER_WHOLE = {"secret", "password", "passwd", "pass", "token", "apikey", "key", "value", "string"}
 _PLACEHOLDER_SUBSTR = re.compile(
     r"(?i)change[_-]?me|changeit|replace[_-]?(?:with|me)|placeholder|your[_-]|[_-]here$|<[^<>]*>|"
-    r"xxxx|\*\*\*|\.\.\.|redacted|not[_-]?a[_-]?(?:real[_-]?)?secret|fill[_-]?(?:me|in)"
+    r"xxxx|\*\*\*|###|…|\.\.\.|redacted|not[_-]?a[_-]?(?:real[_-]?)?secret|fill[_-]?(?:me|in)"
 )
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 # Interpolation in every form a config or code file writes it: shell and Compose `$VAR`, `${VAR}` and

@@ -39,11 +39,15 @@ def is_origin_allowlist(key: str) -> bool:
     severity="CRITICAL",
     area="secrets",
     title="Origin allowlist set to an empty string",
-    why="Most CORS and WebSocket middlewares treat an empty allowlist as \"no restriction\", so any web "
-        "page can make credentialed requests or open sockets to the service on a user's behalf.",
+    why="Many CORS and WebSocket middlewares treat an empty allowlist as \"no restriction\", so any web "
+        "page can make credentialed requests or open sockets to the service on a user's behalf. Graded by "
+        "the repository's Python, Go and JS code that reads the variable: CRITICAL when it treats empty as "
+        "allow-all (a check that passes on an empty list, a `*` fallback); no finding when it parses the "
+        "value into a list (empty narrows: only the service's own origin is allowed); MEDIUM, to verify, "
+        "when no code in the repository reads it.",
     fix="Set the allowlist to the exact origins that may call the service, e.g. "
         "`CORS_ALLOWED_ORIGINS: \"https://app.example.org\"`, and make the service refuse to start "
-        "when it is empty.",
+        "(or allow nothing) when it is empty.",
     kinds={"env", "yaml", "dockerfile", "shell", "toml", "ini", "json"},
     repo_kinds={"python", "go", "js"},
     example=Example(

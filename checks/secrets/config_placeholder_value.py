@@ -98,7 +98,12 @@ def _placeholder(key: str, value: str, kinds: frozenset[str] = frozenset()) -> s
     title="Placeholder value shipped in deploy configuration",
     why="A `REPLACE_WITH_…` or `your-api-key` left in a ConfigMap, values file or env file goes to "
         "production as the real value: the feature fails at runtime, or runs with a guessable "
-        "credential, or sends users to example.com.",
+        "credential, or sends users to example.com. Not findings: `*.example`/`*.template` files, docs, "
+        "test, e2e, example and contrib folders; fields whose placeholder fails loudly (image "
+        "`repository`/`tag`, `namespace`, `name`) and operator fill-ins such as `\"<project_id_here>\"` in "
+        "tfvars; substitution variables that tooling replaces (`SERVICE_NAME_PLACEHOLDER.ns.svc`); words "
+        "in a URL's path; sender addresses (`MAIL_FROM: noreply@example.com`). LOW: Compose files and env "
+        "files only a Compose stack reads (local or self-hosted recipes).",
     fix="Fill the value from the environment or a secret store at deploy time (Helm values per "
         "environment, `secretKeyRef`, `${VAR}` substitution) and keep placeholders only in "
         "`*.example` / `*.template` files.",

@@ -72,10 +72,21 @@ _URL_CREDS = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s:/@\"'`]*:([^\s@/\"'`]+)@[^\
     area="secrets",
     title="Hardcoded secret committed to the repository",
     why="Anyone with read access to the repository (or any clone, fork, CI log or image built from it) "
-        "gets the credential, and it stays in git history after it is deleted.",
+        "gets the credential, and it stays in git history after it is deleted. Recognised: PEM private keys "
+        "(also inside JSON strings with escaped newlines, as in GCP service-account files); AWS access key "
+        "ids and the secret access key next to them; GitHub, GitLab, Slack (tokens and incoming-webhook "
+        "URLs), Stripe, Google, npm, PyPI, SendGrid, Twilio API-key, OpenAI and Anthropic token shapes; "
+        "signed JWTs; `user:password@host` in a URI of any scheme; and high-entropy or human-chosen "
+        "passwords (`SuperSecret123!`, `admin12345`) assigned to secret-named keys. Not values: every "
+        "interpolation form (`$VAR`, `${VAR}`, `${VAR:?msg}`, `${VAR:-default}` with a non-secret "
+        "default, `{{ .Values.x }}`, `${{ secrets.X }}`, `%(VAR)s`, `{name}` format fields), also inside "
+        "URLs, and placeholders that only look like tokens (`xoxb-xoxb-my-bot-token`, `AKIA…EXAMPLE`, "
+        "`<password>`, `changeme`, `xxxx`). LOW: files under test, testdata, e2e, examples, contrib or "
+        ".devcontainer folders; env files only a Compose stack reads; a settings module's development "
+        "default that a sibling module replaces in production (`settings/prod.py`).",
     fix="Revoke and rotate the credential now, then load it at runtime from the environment or a secret "
         "store (Kubernetes Secret via `secretKeyRef`, Vault, AWS/GCP Secret Manager) and keep only a "
-        "placeholder such as `${DB_PASSWORD}` in the file.",
+        "reference such as `${DB_PASSWORD:?required}` in the file.",
     kinds={"text"},
     repo_kinds={"compose", "python"},
     include_tests=True,
