@@ -46,7 +46,6 @@ def analyze_file(source: SourceFile, rules: Mapping[str, Rule], config: Config,
         result.skipped = Skipped(source.path, "generated file or lockfile")
         return result
     parse_problems: list[str] = []
-    text_rules_ran = False  # rules that read the text, not a parse (secrets), still review an unparsable file
     for rule in rules.values():
         settings = config.settings(rule.id)
         if not settings.enabled or not (rule.kinds & source.kinds):
@@ -66,7 +65,6 @@ def analyze_file(source: SourceFile, rules: Mapping[str, Rule], config: Config,
             log.exception("rule %s crashed on %s", rule.id, source.path)
             result.errors.append(RuleError(rule.id, source.path, f"{type(exc).__name__}: {exc}"))
             continue
-        text_rules_ran = True
         for hit in hits:
             line = max(1, min(hit.line, max(1, len(source.lines))))
             end = max(line, min(hit.end_line or line, max(1, len(source.lines))))
@@ -83,8 +81,7 @@ def analyze_file(source: SourceFile, rules: Mapping[str, Rule], config: Config,
                 )
             )
     if parse_problems:
-        ran = "; the rules that read it as text (secrets) still ran" if text_rules_ran else ""
-        result.skipped = Skipped(source.path, "; ".join(parse_problems) + ran)
+        result.skipped = Skipped(source.path, "; ".join(parse_problems))
     _assign_fingerprints(source, result.findings)
     return result
 
