@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
+from urllib.parse import unquote
 
 from checks.model import Hit, Severity
 from checks.registry import Context, Example, rule
@@ -215,7 +216,7 @@ def _assigned_secrets(f: SourceFile, ctx: Context) -> Iterator[tuple[int, str, i
             break
         if found is None:
             for m in _URL_CREDS.finditer(text):
-                pw = m.group(1)
+                pw = unquote(m.group(1))  # `a%20secret` is the phrase "a secret"
                 if is_reference(pw) or is_placeholder(pw) or not _is_secret_value(pw, min_len, threshold):
                     continue
                 found = ("connection URL password", m.start(1), m.end(1))

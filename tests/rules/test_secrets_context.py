@@ -161,6 +161,7 @@ SHAPES = [
         engine = create_engine("mysql://admin:Hunter2Pass9@db.internal/app") «
         cache = "redis://:s3cr3tR3dis@cache:6379" «
         amqp = "amqp://guest:guest@rabbit:5672/"
+        doc = httpx.URL("https://jo%40email.com:a%20secret@example.de:1234/pa%20th")
         """),
 ]
 
