@@ -7,6 +7,7 @@ import re
 
 from checks.lang.yamlast import YList, YMap
 from checks.registry import RepoView
+from checks.secrets._files import sample_folder
 from checks.source import ParseError, SourceFile
 
 
@@ -69,3 +70,17 @@ def _is_literal(expr: str) -> bool:
     except SyntaxError:
         return False
     return isinstance(node, ast.Constant)
+
+
+def shared_with_dev_tooling(f: SourceFile, value: str, repo: RepoView | None) -> str | None:
+    """`.devcontainer/setup.sh:8` when the same literal is also committed in test, sample or dev-container
+    files: a development value the project shares with its tooling, not a production credential."""
+    if repo is None or len(value) < 8:
+        return None
+    for other in repo.files():
+        if other.path == f.path or not (other.is_test or sample_folder(other.path)):
+            continue
+        at = other.text.find(value)
+        if at >= 0:
+            return f"{other.path}:{other.line_at(at)}"
+    return None

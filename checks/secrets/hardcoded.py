@@ -9,7 +9,11 @@ from urllib.parse import unquote
 
 from checks.model import Hit, Severity
 from checks.registry import Context, Example, rule
-from checks.secrets._context import compose_readers, overridden_elsewhere
+from checks.secrets._context import (
+    compose_readers,
+    overridden_elsewhere,
+    shared_with_dev_tooling,
+)
 from checks.secrets._files import (
     is_doc_file,
     is_minified,
@@ -84,12 +88,13 @@ _URL_CREDS = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s:/@\"'`]*:([^\s@/\"'`]+)@[^\
         "URLs, and placeholders that only look like tokens (`xoxb-xoxb-my-bot-token`, `AKIA…EXAMPLE`, "
         "`<password>`, `changeme`, `xxxx`). LOW: files under test, testdata, e2e, examples, contrib or "
         ".devcontainer folders; env files only a Compose stack reads; a settings module's development "
-        "default that a sibling module replaces in production (`settings/prod.py`).",
+        "default that a sibling module replaces in production (`settings/prod.py`); a value also committed "
+        "in the project's test or dev-container files (a shared development value).",
     fix="Revoke and rotate the credential now, then load it at runtime from the environment or a secret "
         "store (Kubernetes Secret via `secretKeyRef`, Vault, AWS/GCP Secret Manager) and keep only a "
         "reference such as `${DB_PASSWORD:?required}` in the file.",
     kinds={"text"},
-    repo_kinds={"compose", "python"},
+    repo_kinds={"compose", "python", "shell", "env"},
     include_tests=True,
     options={"min_length": 8, "entropy_threshold": 3.0},
     example=Example(
@@ -136,11 +141,8 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     context = low or _repo_grade(f, ctx)
     for number, key, start, end in _assigned_secrets(f, ctx):
         what = key if key == "connection URL password" else f"`{key}`"
-        grade = context
-        if grade is None and key != "connection URL password":
-            where = overridden_elsewhere(f, key, ctx.repo)
-            grade = (Severity.LOW, f"LOW: the development default; {where} replaces `{key}`") if where else None
         text = f.line(number)
+        grade = context or _dev_value(f, key, text[start:end], ctx)
         yield from hit(number, f"{what[:1].upper() + what[1:]} is set to a hardcoded secret value "
                                f"({mask(text[start:end])})", masked_line(text, start, end), grade)
 
@@ -160,6 +162,18 @@ def _repo_grade(f: SourceFile, ctx: Context) -> tuple[Severity, str] | None:
     reader = compose_readers(f.path, ctx.repo)
     return (Severity.LOW, f"LOW: read only by the Compose stack {reader} (a local or self-hosted stack's "
                           "default; `compose.plaintext-credentials` grades these LOW)") if reader else None
+
+
+def _dev_value(f: SourceFile, key: str, value: str, ctx: Context) -> tuple[Severity, str] | None:
+    """LOW for a development value: replaced by a sibling production settings module, or also committed
+    in the project's test or dev-container files."""
+    where = overridden_elsewhere(f, key, ctx.repo) if key != "connection URL password" else None
+    if where:
+        return Severity.LOW, f"LOW: the development default; {where} replaces `{key}`"
+    where = shared_with_dev_tooling(f, value, ctx.repo)
+    if where:
+        return Severity.LOW, f"LOW: the same value is committed in {where} (test or dev tooling): a development value"
+    return None
 
 
 def _is_secret_value(value: str, min_len: int, threshold: float) -> bool:

@@ -332,3 +332,14 @@ def test_unparsable_yaml_is_skipped_and_still_scanned_for_secrets(path: str, tex
     result = analyze_file(SourceFile(path, text), all_rules(), Config())
     assert result.skipped is not None and "YAML error" in result.skipped.reason
     assert [(f.rule, f.line) for f in result.findings if f.rule == "secrets.hardcoded"] == [("secrets.hardcoded", line)]
+
+
+def test_value_shared_with_dev_container_is_low() -> None:
+    got = _repo("secrets.hardcoded", {
+        "data/.env": f"ENCRYPTION_KEY={RANDOM}\n",
+        ".devcontainer/setup.sh": f"#!/bin/sh\nexport ENCRYPTION_KEY=\"{RANDOM}\"\n",
+        "deploy/prod.env": "ENCRYPTION_KEY=Qz8Lm2Xv7Rt4Kp9W\n",
+    })
+    (f,) = got["data/.env"]
+    assert f.severity == Severity.LOW and ".devcontainer/setup.sh:2" in f.note
+    assert [x.severity for x in got["deploy/prod.env"]] == [Severity.CRITICAL]
