@@ -108,8 +108,9 @@ _URL_CREDS = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s:/@\"'`]*:([^\s@/\"'`]+)@[^\
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     if is_minified(f.path, f.text):
         return
-    folder = "test" if f.is_test else sample_folder(f.path)
-    low = (Severity.LOW, f"LOW: `{folder}/` holds test, sample or local-development material") if folder else None
+    folder = sample_folder(f.path)
+    where = f"`{folder}/` holds test, sample or local-development material" if folder else "a test file"
+    low = (Severity.LOW, f"LOW: {where}") if folder or f.is_test else None
     reported: set[int] = set()
 
     def hit(line: int, message: str, snippet: str, grade: tuple[Severity, str] | None) -> Iterator[Hit]:
