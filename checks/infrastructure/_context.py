@@ -9,12 +9,13 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from checks.infrastructure import _build_refs, _k8s
 from checks.infrastructure._build_refs import BuildRef, image_name
 from checks.infrastructure._docker import ROOT_USERS, runtime_user
+from checks.model import Hit, Severity
 from checks.registry import Context, RepoView
 from checks.source import is_test_path
 
@@ -58,6 +59,7 @@ class RepoContext:
     # image name -> (Dockerfile path, line of its USER) for images the repository builds as non-root
     nonroot_images: dict[str, str] = field(default_factory=dict)
     _dockerfiles: dict[str, Any] = field(default_factory=dict)
+    patches: set[str] = field(default_factory=set)  # files kustomizations use as patches
 
     def image_names(self, dockerfile: str) -> set[str]:
         """Names the image built from `dockerfile` goes by: build tags, else its folder's name."""
@@ -107,6 +109,19 @@ class RepoContext:
     def bound(self, account: str, namespace: str | None) -> list[Binding]:
         return [b for b in self.bindings.get(account, []) if _k8s.same_namespace(b.namespace, namespace)]
 
+    def is_patch(self, path: str) -> bool:
+        """A kustomize patch: a partial resource whose missing settings come from its base."""
+        return posixpath.normpath(path) in self.patches or "patch" in posixpath.basename(path).lower()
+
+
+def for_tests_only(f: Any, hit: Hit) -> Hit:
+    """LOW for a hardening finding in a manifest under a test folder (applied to test clusters only)."""
+    if not is_test_path(f.path) or (hit.severity is not None and hit.severity <= Severity.LOW):
+        return hit
+    folder = next(p for p in f.path.split("/")[:-1] if is_test_path(f"{p}/x"))
+    return replace(hit, severity=Severity.LOW,
+                   note=f"LOW: {f.path} sits under `{folder}/`, so it is applied to test environments only")
+
 
 def _dev_compose(where: str) -> bool:
     name = posixpath.basename(where.rsplit(":", 1)[0]).lower()
@@ -136,6 +151,7 @@ def _build(repo: RepoView) -> RepoContext:
             _read(f, out)
         except Exception:  # another file that cannot be read as its kind adds nothing
             continue
+    out.patches = _k8s.kustomize_patch_paths(repo.files("k8s"))
     out.finish()
     return out
 

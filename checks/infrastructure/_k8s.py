@@ -319,6 +319,12 @@ def runs_non_root(c: Container) -> tuple[bool, int | None]:
     return (found[0], found[1]) if found else (False, None)
 
 
+def runs_as_root(c: Container) -> bool:
+    """The container or its pod asks for root explicitly (`runAsUser: 0` / `runAsNonRoot: false`)."""
+    found = _run_as(c.c.get("securityContext")) or _run_as(c.pod.spec.get("securityContext"))
+    return found is not None and not found[0]
+
+
 def subject(o: K8sObject, container: str | None = None) -> str:
     """Stable identity of a resource or one of its containers ("Deployment/ns/web/container/app")."""
     base = f"{o.kind}/{o.namespace or ''}/{o.name or ''}"
