@@ -29,7 +29,7 @@ _TEST_NAME = re.compile(
 _COMPOSE_NAME = re.compile(r"^([\w.-]*[._-])?(docker-)?compose([._-][\w.-]+)?\.ya?ml$")
 _DOCKERFILE_NAME = re.compile(r"^(Dockerfile|Containerfile)([.-][\w.-]+)?$|.*\.(dockerfile|Dockerfile)$")
 _K8S_HINT = re.compile(r"^[ \t-]*apiVersion:[ \t]*[^\s#]", re.M)
-_K8S_KIND = re.compile(r"^[ \t-]*kind:[ \t]*[A-Za-z]", re.M)
+_K8S_KIND = re.compile(r"^[ \t-]*kind:[ \t]*[\"']?[A-Za-z]", re.M)
 _K8S_JSON_HINT = re.compile(r'"apiVersion"\s*:\s*"[^"]+"')
 _K8S_JSON_KIND = re.compile(r'"kind"\s*:\s*"[A-Za-z]\w*"')
 # Compose by content: a top-level `services:` mapping whose entries carry Compose service keys.

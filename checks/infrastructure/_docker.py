@@ -140,9 +140,10 @@ def runtime_user(instructions: list[Instruction]) -> RuntimeUser:
     return RuntimeUser(users, final_from.ins if final_from else None, nonroot_base, base_image)
 
 
-def stage_subject(instructions: list[Instruction], final_from: Instruction) -> str:
-    """`stage:<alias>` of the final stage, or `stage:final` when it has none."""
+def stage_subject(instructions: list[Instruction], from_ins: Instruction) -> str:
+    """Identity of the stage a FROM starts: `stage:<alias>`, else `stage:final` or `stage:<index>`."""
     for fr in froms(instructions):
-        if fr.ins is final_from and fr.alias:
+        if fr.ins is from_ins and fr.alias:
             return f"stage:{fr.alias}"
-    return "stage:final"
+    last = max(ins.stage for ins in instructions)
+    return "stage:final" if from_ins.stage == last else f"stage:{from_ins.stage}"

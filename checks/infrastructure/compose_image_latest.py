@@ -43,7 +43,8 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
             line = svc.key_lines["image"]
             name = split_image(image)[0]
             if normalise_image(name) in unmaintained:
-                yield Hit(line, message=f"Service `{svc_name}` uses `{image}`, an unmaintained image")
+                yield Hit(line, message=f"Service `{svc_name}` uses `{image}`, an unmaintained image",
+                          subject=f"compose/service/{svc_name}")
                 continue
             if "build" in svc:
                 continue  # `image:` names the image built here
@@ -52,4 +53,4 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                 problem = "latest"
             if problem:
                 what = "uses `:latest`" if problem == "latest" else "has no tag or digest"
-                yield Hit(line, message=f"Service `{svc_name}` image `{image}` {what}")
+                yield Hit(line, message=f"Service `{svc_name}` image `{image}` {what}", subject=f"compose/service/{svc_name}")

@@ -56,4 +56,4 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
             if stale:
                 msg += " and `imagePullPolicy: IfNotPresent` keeps stale copies on nodes"
             yield Hit(c.c.key_lines.get("image", c.line), message=msg,
-                      severity=Severity.MEDIUM if stale else None)
+                      severity=Severity.MEDIUM if stale else None, subject=_k8s.subject(ps.owner, c.name))

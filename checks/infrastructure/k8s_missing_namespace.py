@@ -83,5 +83,5 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         line = o.obj.key_lines.get("metadata", o.kind_line)
         md = o.obj.get("metadata")
         end = md.end_line if hasattr(md, "end_line") else line
-        yield Hit(line, region=(line, max(line, end)), message=f"{o.kind} `{o.name}` has no metadata.namespace while other manifests in "
+        yield Hit(line, region=(line, max(line, end)), subject=_k8s.subject(o), message=f"{o.kind} `{o.name}` has no metadata.namespace while other manifests in "
                                 f"`{directory or '.'}` use {names}")

@@ -101,5 +101,5 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                 covered = True
                 break
         if not covered:
-            yield Hit(spec.key_lines.get("replicas", o.kind_line),
+            yield Hit(spec.key_lines.get("replicas", o.kind_line), subject=_k8s.subject(o),
                       message=f"Deployment `{o.name or '?'}` runs {n} replicas but no PodDisruptionBudget selects its pods")

@@ -71,4 +71,4 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                 msg = f"Container `{c.name}` of {ps.owner.kind} `{ps.owner.name or '?'}` has no readinessProbe or livenessProbe"
             else:
                 msg = f"Container `{c.name}` of {ps.owner.kind} `{ps.owner.name or '?'}` has no {gaps[0]}"
-            yield Hit(c.line, message=msg, region=c.region)
+            yield Hit(c.line, message=msg, region=c.region, subject=_k8s.subject(ps.owner, c.name))

@@ -83,4 +83,4 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                 msg = f"{what} `{c.name}` has no resources (needs requests.cpu, requests.memory and limits.memory)"
             else:
                 msg = f"{what} `{c.name}` is missing resources {', '.join(gaps)}"
-            yield Hit(c.line, message=msg, region=c.region)
+            yield Hit(c.line, message=msg, region=c.region, subject=_k8s.subject(ps.owner, c.name))
