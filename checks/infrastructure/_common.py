@@ -20,7 +20,7 @@ _NOT_SECRET_LAST = {"FILE", "PATH", "DIR", "URL", "URI", "ENDPOINT", "HEADER", "
                     "SECONDS", "SECS", "SEC", "MINUTES", "MINS", "HOURS", "DAYS", "MS", "LIMIT", "RETRIES"}
 _NOT_SECRET_ANY = {"ALLOW", "EMPTY", "RANDOM", "MIN", "MAX", "REQUIRE", "REQUIRED", "RESET", "HASH",
                    "HASHER", "HASHERS", "VALIDATORS", "COMPLEXITY", "GENERATE", "SKIP", "DISABLE",
-                   "PUBLIC", "PUB", "TOKENIZERS"}
+                   "PUBLIC", "PUB", "TOKENIZERS", "USE", "ENABLE", "ENABLES"}  # `USE_ID_TOKEN` is a switch
 
 
 def words(name: str) -> list[str]:
