@@ -32,11 +32,21 @@ _K8S_HINT = re.compile(r"^[ \t-]*apiVersion:[ \t]*[^\s#]", re.M)
 _K8S_KIND = re.compile(r"^[ \t-]*kind:[ \t]*[\"']?[A-Za-z]", re.M)
 _K8S_JSON_HINT = re.compile(r'"apiVersion"\s*:\s*"[^"]+"')
 _K8S_JSON_KIND = re.compile(r'"kind"\s*:\s*"[A-Za-z]\w*"')
-# Compose by content: a top-level `services:` mapping whose entries carry Compose service keys.
+# Compose by content: a top-level `services:` mapping whose first entry's keys are all Compose keys
+# (a Helm values file with `services: {web: {enabled: true, image: …}}` is not Compose).
 _COMPOSE_SERVICES = re.compile(r"^services:[ \t]*(#.*)?$", re.M)
-_COMPOSE_ENTRY = re.compile(r"\n(?:[ \t]*(?:#.*)?\n)*[ \t]+[\"']?[\w.-]+[\"']?:[ \t]*(?:#.*)?\n")
-_COMPOSE_KEY = re.compile(r"^[ \t]+(image|build|command|entrypoint|ports|depends_on|environment|env_file|"
-                          r"volumes|container_name|restart|healthcheck|networks|expose|profiles|extends):", re.M)
+_COMPOSE_SERVICE_KEYS = frozenset("""
+annotations attach blkio_config build cap_add cap_drop cgroup cgroup_parent command configs container_name
+cpu_count cpu_percent cpu_period cpu_quota cpu_rt_period cpu_rt_runtime cpu_shares cpus cpuset credential_spec
+depends_on deploy develop device_cgroup_rules devices dns dns_opt dns_search domainname driver_opts entrypoint
+env_file environment expose extends external_links extra_hosts gpus group_add healthcheck hostname image init
+ipc isolation labels label_file links logging mac_address mem_limit mem_reservation mem_swappiness memswap_limit
+models network_mode networks oom_kill_disable oom_score_adj pid pids_limit platform ports post_start pre_stop
+privileged profiles provider pull_policy read_only restart runtime scale secrets security_opt shm_size
+stdin_open stop_grace_period stop_signal storage_opt sysctls tmpfs tty ulimits use_api_socket user userns_mode
+uts volumes volumes_from working_dir
+""".split())
+_YAML_KEY = re.compile(r"^([ \t]*)[\"']?([\w.-]+)[\"']?:(?:[ \t]|$)")
 # Kinds only the text can tell, and the path kinds a file must have to hold them: a caller that only
 # has paths (the pipeline choosing files to read) reads every file of those path kinds.
 CONTENT_KINDS: dict[str, frozenset[str]] = {"k8s": frozenset({"yaml", "json"}), "compose": frozenset({"yaml"})}
@@ -87,9 +97,31 @@ def path_kinds_for(kinds: frozenset[str] | set[str]) -> set[str]:
 
 def _is_compose_text(text: str) -> bool:
     m = _COMPOSE_SERVICES.search(text)
-    if m is None or not _COMPOSE_ENTRY.match(text, m.end()):
+    if m is None:
         return False
-    return _COMPOSE_KEY.search(text, m.end()) is not None
+    service_indent = None
+    keys_indent = -1
+    keys: list[str] = []
+    for line in text[m.end():].split("\n")[1:80]:  # the first service's keys are enough
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        k = _YAML_KEY.match(line)
+        if k is None:
+            if service_indent is None:
+                return False  # `services:` holds a list or a scalar (GitLab CI), not service mappings
+            continue
+        indent = len(k.group(1).expandtabs())
+        if indent == 0:
+            break
+        if service_indent is None:
+            service_indent = indent
+        elif indent <= service_indent:
+            break
+        elif not keys or indent == keys_indent:  # direct keys of the first service
+            keys_indent = indent
+            keys.append(k.group(2))
+    return bool(keys) and all(key in _COMPOSE_SERVICE_KEYS or key.startswith("x-") for key in keys)
 
 
 def file_kinds(path: str, text: str | None = None) -> frozenset[str]:
