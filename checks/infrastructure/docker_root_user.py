@@ -23,7 +23,10 @@ _DEV_COMMAND = re.compile(r"\b(go\s+run|npm\s+run\s+(dev|start:dev|watch)|yarn\s
     area="infrastructure",
     title="Container runs as root",
     why="A process running as root inside the container turns any code-execution bug into root on "
-        "the container and a short step from the node.",
+        "the container and a short step from the node. In context: tooling images (tests, e2e, debug, dev, "
+        "devcontainers, code generation, builders a Makefile runs locally, data-only images) are not raised, nor "
+        "images built on a non-root base; LOW when the repository's manifests or Compose files run the image "
+        "as non-root.",
     fix="Create an unprivileged user in the final stage and switch to it with `USER app` "
         "(or a numeric UID such as `USER 10001`).",
     kinds={"dockerfile"},

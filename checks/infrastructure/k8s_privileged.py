@@ -57,7 +57,9 @@ spec:
     area="infrastructure",
     title="Privileged container or host namespace",
     why="A privileged container, host network/PID/IPC namespace, privilege escalation or SYS_ADMIN/NET_ADMIN "
-        "gives the workload effective root on the node: one compromised pod owns the cluster node.",
+        "gives the workload effective root on the node: one compromised pod owns the cluster node. In context: "
+        "`allowPrivilegeEscalation: true` in a container that drops ALL capabilities is HIGH; manifests under "
+        "test folders are LOW.",
     fix="Remove `privileged: true` and `hostNetwork/hostPID/hostIPC: true`, set "
         "`allowPrivilegeEscalation: false`, and add only the narrow capability actually needed (never SYS_ADMIN).",
     kinds={"k8s"},

@@ -58,7 +58,9 @@ def _sa_disables_token(name: str, namespace: str | None, files: list[SourceFile]
     area="infrastructure",
     title="Service-account token automounted into the pod",
     why="Every pod gets a Kubernetes API token mounted by default; an attacker with code execution in the "
-        "container can use it against the API server (and the `default` account often has more rights than intended).",
+        "container can use it against the API server (and the `default` account often has more rights than intended). "
+        "In context: a dedicated account no Role/ClusterRole binding in the repository names is LOW; one a "
+        "binding names is MEDIUM (the pod likely calls the API); manifests under test folders are LOW.",
     fix="Set `automountServiceAccountToken: false` on the pod spec (or on a dedicated ServiceAccount it "
         "names), and mount a projected token only in pods that talk to the Kubernetes API.",
     kinds={"k8s"},

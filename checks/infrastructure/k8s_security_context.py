@@ -86,7 +86,10 @@ def missing(c: _k8s.Container) -> list[tuple[str, int | None]]:
     area="infrastructure",
     title="Container without a hardened securityContext",
     why="Without runAsNonRoot, allowPrivilegeEscalation: false, a read-only root filesystem and dropped "
-        "capabilities, a compromised process can run as root, write to the image and escalate to the node.",
+        "capabilities, a compromised process can run as root, write to the image and escalate to the node. "
+        "In context: MEDIUM when the container runs as non-root (runAsNonRoot or a non-zero runAsUser on the "
+        "pod or container, or an image the repository builds with a non-root USER); kustomize patches are "
+        "skipped; manifests under test folders are LOW.",
     fix="Give every container `securityContext: {runAsNonRoot: true, allowPrivilegeEscalation: false, "
         "readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}` (runAsNonRoot may be set on the pod) "
         "and mount an emptyDir for any path the process must write.",
