@@ -32,16 +32,19 @@ def repo_paths_needed(all_paths: list[str], changed: list[str], config: Config,
     for p in changed:
         kinds = file_kinds(p)
         changed_kinds |= kinds | {k for k, path_kinds in CONTENT_KINDS.items() if kinds & path_kinds}
-    wanted: set[str] = set()
+    direct: set[str] = set()
     for r in rules.values():
         if r.repo_kinds and config.settings(r.id).enabled and r.kinds & changed_kinds:
-            # Kinds known only from the text (k8s, compose): read every file that may hold them.
-            wanted |= path_kinds_for(r.repo_kinds)
+            direct |= r.repo_kinds
+    # Kinds known only from the text (k8s, compose): read every file that may hold them, YAML before
+    # JSON (most JSON files are package metadata or data), so the bound keeps the likeliest ones.
+    wanted = path_kinds_for(direct)
     if not wanted:
         return []
     changed_set = set(changed)
     out = [p for p in all_paths
            if p not in changed_set and not config.is_excluded(p) and file_kinds(p) & wanted]
+    out.sort(key=lambda p: 0 if file_kinds(p) & direct else 1 if "yaml" in file_kinds(p) else 2)
     return out[:REPO_FILE_LIMIT]
 
 

@@ -222,3 +222,13 @@ def test_paths_tests_names_test_code() -> None:
     rule = {"http.client-no-timeout": RULES["http.client-no-timeout"]}
     assert analyze_file(SourceFile(src.path, src.text), rule, Config()).findings
     assert not analyze_file(src, rule, config).findings
+
+
+def test_pipeline_reads_json_manifests_and_compose_files_for_cross_file_rules() -> None:
+    from bot.pipeline import repo_paths_needed
+
+    paths = ["package.json", "deploy/app.json", "deploy/rbac.yaml", "ops/stack.yml", "Makefile", "README.md"]
+    wanted = repo_paths_needed(paths, ["deploy/web.yaml"], Config(), RULES)
+    assert {"deploy/app.json", "deploy/rbac.yaml", "ops/stack.yml", "Makefile"} <= set(wanted)
+    assert "README.md" not in wanted
+    assert wanted.index("deploy/rbac.yaml") < wanted.index("deploy/app.json")  # YAML before JSON under the bound
