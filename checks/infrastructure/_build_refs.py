@@ -105,10 +105,23 @@ def _plain(value: str | None) -> bool:
     return bool(value) and "$" not in value and "{{" not in value  # type: ignore[operator]
 
 
+# `IMG ?= gcr.io/org/app:$(VERSION)` (make) / `IMAGE=org/app` (shell): one level of variables in tags.
+_ASSIGN = re.compile(r"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*(?:[:?+!]?=)\s*[\"']?([^\s\"'#]*)", re.M)
+_VAR_REF = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|\(([A-Za-z_][A-Za-z0-9_]*)\)|([A-Za-z_][A-Za-z0-9_]*))")
+
+
+def _tag_name(tag: str, variables: dict[str, str]) -> str | None:
+    """The image name of a tag, with its variables resolved once; None when the name stays unknown."""
+    tag = _VAR_REF.sub(lambda m: variables.get(m.group(1) or m.group(2) or m.group(3), m.group(0)), tag)
+    name = image_name(tag)
+    return name if _plain(name) and name else None
+
+
 def script_refs(path: str, text: str, source: str) -> list[BuildRef]:
     """`docker build -f X -t T ctx` in a Makefile, shell script or CI file (paths from the repo root)."""
     if "build" not in text or not any(tool in text for tool in ("docker", "podman", "buildah")):
         return []
+    variables = {m.group(1): m.group(2) for m in _ASSIGN.finditer(text) if m.group(2)}
     out: list[BuildRef] = []
     run_images: set[str] = set()
     for number, line in _logical_lines(text):
@@ -121,11 +134,11 @@ def script_refs(path: str, text: str, source: str) -> list[BuildRef]:
             if dockerfile is not None and not (_plain(dockerfile) and re.fullmatch(r"[\w./-]+", dockerfile)):
                 continue
             target = _norm(dockerfile) if dockerfile else _norm(context or ".", "Dockerfile")
-            names = {image_name(t) for t in tags if _plain(image_name(t))}
+            names = {n for n in (_tag_name(t, variables) for t in tags) if n}
             out.append(BuildRef(target, source, f"{path}:{number}", names, pushed=pushed))
         r = _RUN.search(line)
         if r:
-            run_images |= {image_name(t) for t in _split(r.group(1)) if not t.startswith("-")}
+            run_images |= {n for t in _split(r.group(1)) if not t.startswith("-") and (n := _tag_name(t, variables))}
     for ref in out:
         ref.run_locally = bool(ref.names & run_images)
     return out

@@ -60,6 +60,12 @@ class RepoContext:
     nonroot_images: dict[str, str] = field(default_factory=dict)
     _dockerfiles: dict[str, Any] = field(default_factory=dict)
     patches: set[str] = field(default_factory=set)  # files kustomizations use as patches
+    # kustomize `images:` renames (`controller` -> `operator`): the name a manifest's placeholder deploys as
+    renamed: dict[str, str] = field(default_factory=dict)
+
+    def deployed_name(self, image: str) -> str:
+        name = image_name(image)
+        return self.renamed.get(name, name)
 
     def image_names(self, dockerfile: str) -> set[str]:
         """Names the image built from `dockerfile` goes by: build tags, else its folder's name."""
@@ -89,6 +95,9 @@ class RepoContext:
         return None
 
     def finish(self) -> None:
+        for old, new in self.renamed.items():
+            if old in self.uses and old != new:
+                self.uses[new] = self.uses[new] + self.uses.pop(old)
         for path, rt in self._dockerfiles.items():
             if rt.final_from is not None and rt.non_root:
                 line = rt.user.line if rt.user is not None else rt.final_from.line
@@ -147,13 +156,33 @@ def repo_context(f: Any, ctx: Context) -> RepoContext:
 def _build(repo: RepoView) -> RepoContext:
     out = RepoContext()
     for f in repo.files():
+        if f.is_test and f.kinds & {"k8s", "compose", "dockerfile"}:
+            continue  # test data (golden files, fixtures) deploys nothing
         try:
             _read(f, out)
         except Exception:  # another file that cannot be read as its kind adds nothing
             continue
+    _relocate(out, {f.path for f in repo.files("dockerfile")})
     out.patches = _k8s.kustomize_patch_paths(repo.files("k8s"))
     out.finish()
     return out
+
+
+def _relocate(out: RepoContext, dockerfiles: set[str]) -> None:
+    """Make runs in the Makefile's folder and scripts usually in their own, so their paths are read from
+    there when that names a Dockerfile; a CI path from the repository root only when that names none."""
+    for target in list(out.refs):
+        for ref in list(out.refs[target]):
+            folder = posixpath.dirname(ref.where.rsplit(":", 1)[0])
+            moved = posixpath.normpath(posixpath.join(folder, target))
+            if ref.source == "ci" and target in dockerfiles:
+                continue
+            if folder and moved in dockerfiles and moved != target:
+                out.refs[target].remove(ref)
+                ref.dockerfile = moved
+                out.refs[moved].append(ref)
+        if not out.refs.get(target, True):
+            del out.refs[target]
 
 
 def _read(f: Any, out: RepoContext) -> None:
@@ -197,9 +226,13 @@ def _k8s_facts(f: Any, out: RepoContext) -> None:
             if not isinstance(image, str) or "{{" in image:
                 continue
             non_root, line = _k8s.runs_non_root(c)
-            name = image_name(image)
+            name = image_name(image)  # renamed by kustomize `images:` in finish()
             out.uses[name].append(RuntimeUse(name, non_root, f"{f.path}:{line or c.line}"))
     for o in objs:
+        if o.kind == "Kustomization" and isinstance(o.obj.get("images"), list):
+            for entry in o.obj["images"]:
+                if hasattr(entry, "get") and isinstance(entry.get("name"), str) and isinstance(entry.get("newName"), str):
+                    out.renamed[image_name(entry["name"])] = image_name(entry["newName"])
         if o.kind not in ("RoleBinding", "ClusterRoleBinding"):
             continue
         subjects = o.obj.get("subjects")

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from checks.infrastructure import _context, _k8s
-from checks.infrastructure._build_refs import image_name
 from checks.model import Hit, Severity
 from checks.lang.yamlast import YList, YMap
 from checks.registry import Context, Example, rule
@@ -131,7 +130,7 @@ def _grade(hit: Hit, c: _k8s.Container, repo: _context.RepoContext) -> Hit:
         return replace(hit, severity=Severity.MEDIUM,
                        note=f"MEDIUM: line {line} runs it as non-root; what is missing is hardening")
     image = c.c.get("image")
-    built = repo.nonroot_images.get(image_name(image)) if isinstance(image, str) else None
+    built = repo.nonroot_images.get(repo.deployed_name(image)) if isinstance(image, str) else None
     if built is not None and not _k8s.runs_as_root(c):
         return replace(hit, severity=Severity.MEDIUM,
                        note=f"MEDIUM: its image is built by {built} with a non-root USER; what is missing is hardening")

@@ -232,3 +232,46 @@ def test_pipeline_reads_json_manifests_and_compose_files_for_cross_file_rules() 
     assert {"deploy/app.json", "deploy/rbac.yaml", "ops/stack.yml", "Makefile"} <= set(wanted)
     assert "README.md" not in wanted
     assert wanted.index("deploy/rbac.yaml") < wanted.index("deploy/app.json")  # YAML before JSON under the bound
+
+
+def test_security_context_follows_kustomize_image_renames_and_makefile_tags() -> None:
+    """The kubebuilder layout: `image: controller:latest`, renamed by kustomize to the image the Makefile
+    builds (`IMG ?= ghcr.io/org/operator:$(VERSION)`) from a Dockerfile with a non-root USER."""
+    files = {p: SourceFile(p, dedent(t)) for p, t in {
+        "Makefile": """
+            IMG ?= ghcr.io/org/operator:$(VERSION)
+            docker-build:
+            \tdocker build -t ${IMG} .
+            """,
+        "Dockerfile": """
+            FROM golang:1.22 AS build
+            RUN go build -o /manager ./cmd
+            FROM gcr.io/distroless/static-debian12
+            COPY --from=build /manager /manager
+            USER 65532:65532
+            ENTRYPOINT ["/manager"]
+            """,
+        "config/manager/kustomization.yaml": """
+            apiVersion: kustomize.config.k8s.io/v1beta1
+            kind: Kustomization
+            resources: [manager.yaml]
+            images:
+              - name: controller
+                newName: ghcr.io/org/operator
+                newTag: 1.4.0
+            """,
+        "config/manager/manager.yaml": """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: controller-manager, namespace: system}
+            spec:
+              template:
+                spec:
+                  containers:
+                    - name: manager
+                      image: controller:latest
+            """,
+    }.items()}
+    table = graded("k8s.security-context", files)
+    sev, note = table[("config/manager/manager.yaml", 8)]
+    assert sev is Severity.MEDIUM and "Dockerfile:5" in note
