@@ -28,7 +28,8 @@ _TOOLING_WORDS = {"test", "tests", "testing", "e2e", "debug", "dev", "devel", "d
                   "devcontainer", "playwright", "cypress", "selenium", "puppeteer", "genproto", "codegen",
                   "protogen", "lint", "ci", "integration", "benchmark", "bench", "fuzz", "mock", "mocks",
                   "sandbox", "example", "examples", "tools", "tooling", "hack"}
-_TOOLING_DIRS = {".devcontainer", ".github", ".gitlab", ".circleci", ".buildkite", "hack", "genproto", "codegen"}
+_TOOLING_DIRS = {".devcontainer", ".github", ".gitlab", ".circleci", ".buildkite", "hack", "genproto", "codegen",
+                 "e2e", "devcontainer", "tools", "tooling"}
 _TOOLING_BASES = re.compile(r"\b(cypress|playwright|selenium|puppeteer|devcontainers?)\b", re.IGNORECASE)
 # Folder names that say nothing about the image (`docker/Dockerfile` is named by its image tags).
 _GENERIC_DIRS = {"", ".", "docker", "build", "builds", "container", "containers", "image", "images", "deploy",
@@ -81,9 +82,10 @@ class RepoContext:
         stem = re.sub(r"^(dockerfile|containerfile)|(\.dockerfile|dockerfile)$", "", name)
         if set(re.split(r"[._-]+", stem)) & _TOOLING_WORDS:
             return f"`{posixpath.basename(dockerfile)}` is named as a tooling image"
-        folders = dockerfile.split("/")[:-1]
+        # A tooling folder, unless the manifests or Compose files run the image (then it is deployed).
+        folders = [] if self.runtime(dockerfile) else dockerfile.split("/")[:-1]
         for part in folders:
-            if part.lower() in _TOOLING_DIRS or is_test_path(f"{part}/x"):
+            if part.lower() in _TOOLING_DIRS or re.match(r"^e2e[_-]|[_-]e2e$", part.lower()):
                 return f"it lives under `{part}/`, a tooling folder"
         if base_image and _TOOLING_BASES.search(base_image):
             return f"it is built on `{base_image}`, a test/dev tool image"
@@ -124,12 +126,13 @@ class RepoContext:
 
 
 def for_tests_only(f: Any, hit: Hit) -> Hit:
-    """LOW for a hardening finding in a manifest under a test folder (applied to test clusters only)."""
+    """LOW for a hardening finding in a file under a test folder (`tests/`, `test/`, `spec/` ...): a manifest
+    applied to test clusters, an image built for tests. Still reported: a folder name alone is weak evidence."""
     if not is_test_path(f.path) or (hit.severity is not None and hit.severity <= Severity.LOW):
         return hit
     folder = next(p for p in f.path.split("/")[:-1] if is_test_path(f"{p}/x"))
     return replace(hit, severity=Severity.LOW,
-                   note=f"LOW: {f.path} sits under `{folder}/`, so it is applied to test environments only")
+                   note=f"LOW: {f.path} sits under `{folder}/`, so it serves test environments only")
 
 
 def _dev_compose(where: str) -> bool:

@@ -26,7 +26,7 @@ _DEV_COMMAND = re.compile(r"\b(go\s+run|npm\s+run\s+(dev|start:dev|watch)|yarn\s
         "the container and a short step from the node. In context: tooling images (tests, e2e, debug, dev, "
         "devcontainers, code generation, builders a Makefile runs locally, data-only images) are not raised, nor "
         "images built on a non-root base; LOW when the repository's manifests or Compose files run the image "
-        "as non-root.",
+        "as non-root, or when it sits under a test folder.",
     fix="Create an unprivileged user in the final stage and switch to it with `USER app` "
         "(or a numeric UID such as `USER 10001`).",
     kinds={"dockerfile"},
@@ -64,7 +64,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     if uses and all(u.non_root for u in uses):
         more = f" (and {len(uses) - 1} more place(s) that run it)" if len(uses) > 1 else ""
         hit = replace(hit, severity=Severity.LOW, note=f"LOW: {uses[0].where} runs this image as non-root{more}")
-    yield hit
+    yield _context.for_tests_only(f, hit)
 
 
 def _runs_nothing(instructions: list[Instruction], rt: RuntimeUser) -> bool:

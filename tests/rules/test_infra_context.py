@@ -275,3 +275,8 @@ def test_security_context_follows_kustomize_image_renames_and_makefile_tags() ->
     table = graded("k8s.security-context", files)
     sev, note = table[("config/manager/manager.yaml", 8)]
     assert sev is Severity.MEDIUM and "Dockerfile:5" in note
+
+
+def test_root_user_under_a_test_folder_is_low() -> None:
+    sev, note = at(ROOT, "docker.root-user", "tests/integration/Dockerfile")
+    assert sev is Severity.LOW and "sits under `tests/`" in note
