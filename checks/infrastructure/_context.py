@@ -147,13 +147,9 @@ def _non_root_user(user: str | None) -> bool:
 
 def repo_context(f: Any, ctx: Context) -> RepoContext:
     """The review's repository context (built on first use, shared by every rule and file)."""
-    repo = ctx.repo
-    if repo is None or repo.get(f.path) is None:
-        files = {f.path: f}
-        if repo is not None:
-            files.update({o.path: o for o in repo.files()})
-        return _build(RepoView(files))
-    return repo.memo("infrastructure.context", _build)
+    if ctx.repo is None:  # the rule runs without a repository view: only the file itself is known
+        return _build(RepoView({f.path: f}))
+    return ctx.repo.memo("infrastructure.context", _build)
 
 
 def _build(repo: RepoView) -> RepoContext:
