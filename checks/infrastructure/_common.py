@@ -94,10 +94,8 @@ def split_image(ref: str) -> tuple[str, str | None, str | None]:
 def normalise_image(name: str) -> str:
     name = name.lower()
     for prefix in ("docker.io/", "index.docker.io/", "registry-1.docker.io/"):
-        if name.startswith(prefix):
-            name = name[len(prefix):]
-    if name.startswith("library/"):
-        name = name[len("library/"):]
+        name = name.removeprefix(prefix)
+    name = name.removeprefix("library/")
     return name
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from checks.model import Hit
 from checks.infrastructure._docker import froms, pairs, stage_subject
 from checks.lang.dockerfile import Instruction
+from checks.model import Hit
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
 

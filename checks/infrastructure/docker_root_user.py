@@ -6,7 +6,12 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from checks.infrastructure import _context
-from checks.infrastructure._docker import STEP_DOWN_BASE, RuntimeUser, runtime_user, stage_subject
+from checks.infrastructure._docker import (
+    STEP_DOWN_BASE,
+    RuntimeUser,
+    runtime_user,
+    stage_subject,
+)
 from checks.lang.dockerfile import Instruction
 from checks.model import Hit, Severity
 from checks.registry import Context, Example, rule
@@ -75,6 +80,7 @@ def _runs_nothing(instructions: list[Instruction], rt: RuntimeUser) -> bool:
 
 
 def _dev_command(instructions: list[Instruction], rt: RuntimeUser) -> bool:
+    """The final stage runs a development server that builds the source on start (`go run`, `nodemon` ...)."""
     final = [i for i in instructions if i.stage == rt.final_from.stage and i.cmd in ("CMD", "ENTRYPOINT")]
     return any(_DEV_COMMAND.search(re.sub(r'[\[\]",]', " ", i.body)) for i in final)
 

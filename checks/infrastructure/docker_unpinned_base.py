@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from checks.model import Hit, Severity
 from checks.infrastructure._common import normalise_image, split_image
 from checks.infrastructure._docker import froms, stage_subject
+from checks.model import Hit, Severity
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
 

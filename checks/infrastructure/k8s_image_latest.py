@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from checks.model import Hit, Severity
 from checks.infrastructure import _k8s
 from checks.infrastructure._common import image_problem
+from checks.model import Hit, Severity
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
-from checks.model import Hit
 from checks.infrastructure import _k8s
+from checks.model import Hit
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
 

@@ -5,9 +5,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from checks.model import Hit
 from checks.infrastructure import _k8s
 from checks.lang.yamlast import YList, YMap
+from checks.model import Hit
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checks.infrastructure import _context, _k8s
-from checks.model import Hit, Severity
 from checks.lang.yamlast import YList, YMap
+from checks.model import Hit, Severity
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
 
@@ -120,7 +120,7 @@ def _dangerous_caps(sc: YMap) -> list[tuple[int, str]]:
     out = []
     for i, cap in enumerate(add):
         name = str(cap).strip().upper()
-        name = name[4:] if name.startswith("CAP_") else name
+        name = name.removeprefix("CAP_")
         if name in _DANGEROUS_CAPS:
             line = add.item_lines[i] if isinstance(add, YList) and i < len(add.item_lines) else caps.key_lines["add"]
             out.append((line, name))

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-
 from dataclasses import replace
 
 from checks.infrastructure import _context, _k8s
-from checks.model import Hit, Severity
 from checks.lang.yamlast import YList, YMap
+from checks.model import Hit, Severity
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
 
