@@ -1,6 +1,6 @@
 """Benchmark: webhook -> completed check run time and GitHub API requests per review, on the fake GitHub.
 
-    python bench/github_review.py [--sizes 10,100,1000]
+    python bench/github_review.py [--sizes 10,100,1000] [--modified]
 
 Runs the real service (aiohttp, SQLite queue, worker pool, GitHub forge) on loopback against the
 test suite's contract-checked fake GitHub. The aim: a request count that does not grow one per file.
@@ -51,7 +51,7 @@ def files(n: int) -> dict[str, str]:
     return out
 
 
-async def one(n: int, keys: tuple[str, str], workdir: Path) -> dict:
+async def one(n: int, keys: tuple[str, str], workdir: Path, modified: bool = False) -> dict:
     fake = FakeGitHub(4242, keys[1])
     server = TestServer(fake.app())
     await server.start_server()
@@ -62,7 +62,11 @@ async def one(n: int, keys: tuple[str, str], workdir: Path) -> dict:
     client = TestClient(TestServer(create_app(runtime=runtime)))
     await client.start_server()
     try:
-        pr = fake.add_pr(REPO, 2, base={"README.md": "hi\n"}, head={"README.md": "hi\n", **files(n)})
+        head = files(n)
+        # --modified: every file exists at the base with one line different, so the review also
+        # analyses the base versions (scope `new`) and sorts pre-existing findings out
+        base = {p: t.replace("\n", "\n# base version\n", 1) for p, t in head.items()} if modified else {}
+        pr = fake.add_pr(REPO, 2, base={"README.md": "hi\n", **base}, head={"README.md": "hi\n", **head})
         body = encode(pr_payload("opened", pr))
         started = time.perf_counter()
         resp = await client.post("/webhooks/github", data=body, headers=delivery_headers("pull_request", body))
@@ -98,7 +102,7 @@ def _pool_peak_mib() -> float:
     return peak
 
 
-async def main(sizes: list[int]) -> None:
+async def main(sizes: list[int], modified: bool = False) -> None:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     keys = (key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                               serialization.NoEncryption()).decode(),
@@ -113,7 +117,7 @@ async def main(sizes: list[int]) -> None:
     results = []
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
-            r = await one(n, keys, Path(tmp))
+            r = await one(n, keys, Path(tmp), modified)
         results.append(r)
         # peak RSS so far of this process (service + fake GitHub) and of the largest pool worker
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -129,5 +133,7 @@ async def main(sizes: list[int]) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10,100,1000")
+    parser.add_argument("--modified", action="store_true",
+                        help="every file also exists at the base (one line different): measures the base-side analysis")
     args = parser.parse_args()
-    asyncio.run(main([int(s) for s in args.sizes.split(",")]))
+    asyncio.run(main([int(s) for s in args.sizes.split(",")], args.modified))

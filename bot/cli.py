@@ -8,6 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
+from bot.baseline import BASELINE_FILE
 from bot.config import SCOPES, Config, ConfigError
 from bot.models import Review, Severity
 
@@ -37,7 +38,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     scan = sub.add_parser("scan", help="review every file under PATH")
     scan.add_argument("path", nargs="?", default=".", type=Path)
+    scan.add_argument("--baseline", type=Path, metavar="FILE",
+                      help="leave out the findings a baseline file lists (see `readiness baseline`)")
     output_options(scan)
+
+    base = sub.add_parser("baseline", help="write the current findings of PATH to a baseline file")
+    base.add_argument("path", nargs="?", default=".", type=Path)
+    base.add_argument("--output", "-o", type=Path, metavar="FILE",
+                      help=f"baseline file (default: PATH/{BASELINE_FILE})")
+    base.add_argument("--config", type=Path, metavar="FILE",
+                      help="configuration file (default: .readiness.yml at the repository root)")
+    base.add_argument("--prune", action="store_true",
+                      help="list the entries no current finding matches (fixed since) and remove them")
+    base.add_argument("--jobs", "-j", type=_positive_int, default=1, metavar="N", help=argparse.SUPPRESS)
 
     rev = sub.add_parser("review", help="review what HEAD changes relative to the base branch")
     rev.add_argument("--repo", type=Path, default=Path("."), help="repository directory (default: .)")
@@ -49,7 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="read .readiness.yml from this git ref instead of the work tree "
                           "(`base` = the merge base; use it in CI on untrusted changes)")
     rev.add_argument("--scope", choices=SCOPES,
-                     help="which findings count: added lines (default), the whole hunk, or the whole file")
+                     help="which findings the change owns: new = present at the head and absent at the "
+                          "merge base (default); added = on added lines; diff_context = in the hunks; "
+                          "file = anywhere in the changed files")
     rev.add_argument("--publish", choices=("github", "gitlab"),
                      help="in CI: review the pull/merge request of this run through the forge's API and "
                           "publish it there (GitHub Actions: GITHUB_TOKEN; GitLab CI: READINESS_GITLAB_TOKEN); "
@@ -59,6 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="list the rules, or explain one")
     rules.add_argument("id", nargs="?", help="a rule id, e.g. k8s.security-context")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+
+    from bot.fix_cli import add_parser as add_fix_parser
+
+    add_fix_parser(sub)
 
     serve = sub.add_parser("serve", help="run the webhook service (GitHub App / GitLab)")
     serve.add_argument("--host", default="0.0.0.0")
@@ -110,6 +129,14 @@ def main(argv: list[str] | None = None) -> int:
             return run_publish(args)
         if args.command in ("scan", "review"):
             return _run_review(args)
+        if args.command == "baseline":
+            from bot.baseline_cli import run_baseline
+
+            return run_baseline(args)
+        if args.command == "fix":
+            from bot.fix_cli import run as run_fix
+
+            return run_fix(args)
         if args.command == "rules":
             from bot.rules_cli import show_rules
 
@@ -166,7 +193,8 @@ def _run_review(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if review.failed else EXIT_OK
 
 
-async def _review(forge, args: argparse.Namespace, *, scope: str | None, only: str | None = None) -> Review:
+async def _review(forge, args: argparse.Namespace, *, scope: str | None, only: str | None = None,
+                  baseline: frozenset[str] | None = None) -> Review:
     from bot.config import load_text
     from bot.pipeline import review_job
     from checks import all_rules
@@ -179,7 +207,11 @@ async def _review(forge, args: argparse.Namespace, *, scope: str | None, only: s
         config = dataclasses.replace(config, fail_on=None if args.fail_on == NEVER else args.fail_on)
     if only is not None:
         forge.list_files = _only(only)  # scanning a single file
-    return await review_job(forge, job, config, rules, scope=scope, jobs=args.jobs)
+    if getattr(args, "baseline", None) is not None:
+        from bot.baseline import load_baseline
+
+        baseline = load_baseline(_read(args.baseline, what="baseline"), str(args.baseline))
+    return await review_job(forge, job, config, rules, scope=scope, jobs=args.jobs, baseline=baseline)
 
 
 def _only(name: str):
@@ -189,11 +221,11 @@ def _only(name: str):
     return list_files
 
 
-def _read(path: Path) -> str:
+def _read(path: Path, what: str = "diff") -> str:
     try:
         return path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ConfigError(f"cannot read the diff: {exc.strerror}", path=str(path)) from None
+        raise ConfigError(f"cannot read the {what}: {exc.strerror}", path=str(path)) from None
 
 
 def _emit(review: Review, args: argparse.Namespace) -> None:

@@ -13,8 +13,8 @@ import yaml
 from bot.models import Severity
 
 CONFIG_FILE = ".readiness.yml"
-SCOPES = ("added", "diff_context", "file")
-_TOP_KEYS = {"fail_on", "scope", "paths", "rules", "max_inline_comments", "review_drafts"}
+SCOPES = ("new", "added", "diff_context", "file")
+_TOP_KEYS = {"fail_on", "scope", "paths", "rules", "max_inline_comments", "review_drafts", "baseline"}
 _DEFAULT_EXCLUDES = (
     ".git/", "node_modules/", "vendor/", "third_party/", "__pycache__/", ".venv/", "venv/",
     ".tox/", "site-packages/",
@@ -48,12 +48,13 @@ class RuleSettings:
 @dataclass(frozen=True)
 class Config:
     fail_on: Severity | None = Severity.HIGH  # None: never fail ("fail_on: never")
-    scope: str = "added"
+    scope: str = "new"
     exclude: tuple[str, ...] = ()
     tests: tuple[str, ...] = ()  # patterns of files that are test code (besides test folders and names)
     rules: Mapping[str, RuleSettings] = field(default_factory=dict)
     max_inline_comments: int = 25
     review_drafts: bool = False
+    baseline: str | None = None  # repository path of a baseline file (`readiness baseline`)
 
     def settings(self, rule_id: str) -> RuleSettings:
         return self.rules.get(rule_id, RuleSettings())
@@ -194,6 +195,12 @@ def _load(root: yaml.MappingNode, err: Any, scalar: Any, known_rules: Mapping[st
             if not isinstance(value, bool):
                 raise err("review_drafts must be true or false", value_node)
             kwargs["review_drafts"] = value
+        elif key == "baseline":
+            value = scalar(value_node)
+            if not isinstance(value, str) or not value.strip() or value.startswith("/"):
+                raise err("baseline must be a repository-relative path such as .readiness-baseline.json",
+                          value_node)
+            kwargs["baseline"] = value.strip()
         elif key == "paths":
             kwargs.update(_paths(value_node, err))
         elif key == "rules":

@@ -67,7 +67,11 @@ def build_schema(rules: Mapping[str, Any]) -> dict:
         "properties": {
             "fail_on": {"description": "exit 1 / fail the check when a finding is at or above this severity",
                         "enum": _cases((*SEVERITIES, "never")), "default": "high"},
-            "scope": {"description": "which findings the change owns", "enum": list(SCOPES), "default": "added"},
+            "scope": {"description": "which findings the change owns: new (present at the head, absent at the "
+                               "merge base), added (on added lines), diff_context (in the hunks), file (whole files)",
+                      "enum": list(SCOPES), "default": "new"},
+            "baseline": {"description": "a baseline file (`readiness baseline`) whose findings are not reported; "
+                                        "the bots read it from the base branch", "type": "string", "minLength": 1},
             "max_inline_comments": {"description": "inline comments per push; the rest go to the summary",
                                     "type": "integer", "minimum": 0, "default": 25},
             "review_drafts": {"description": "review draft pull/merge requests too",

@@ -94,6 +94,7 @@ def parse_diff(text: str) -> list[ChangedFile]:
                 hunks=tuple(hunks),
                 deleted_after=frozenset(deleted_after),
                 binary=pf.is_binary_file,
+                patch=None if pf.is_binary_file else "".join(str(h) for h in pf),
             )
         )
     return files
@@ -110,7 +111,7 @@ def parse_patch(path: str, patch: str | None, *, status: str = "modified", old_p
     if patch is None:
         return ChangedFile(path=path, status=status, old_path=old_path, whole_file=True, blob_sha=blob_sha)
     if not patch.strip():  # pure rename or mode change: nothing added
-        return ChangedFile(path=path, status=status, old_path=old_path, blob_sha=blob_sha)
+        return ChangedFile(path=path, status=status, old_path=old_path, blob_sha=blob_sha, patch="")
     header = f"--- a/{old_path or path}\n+++ b/{path}\n"
     body = patch if patch.endswith("\n") else patch + "\n"
     parsed = parse_diff(header + body)
@@ -118,4 +119,4 @@ def parse_patch(path: str, patch: str | None, *, status: str = "modified", old_p
         return ChangedFile(path=path, status=status, old_path=old_path, blob_sha=blob_sha)
     cf = parsed[0]
     return ChangedFile(path=path, status=status, old_path=old_path, added=cf.added, hunks=cf.hunks,
-                       deleted_after=cf.deleted_after, blob_sha=blob_sha)
+                       deleted_after=cf.deleted_after, blob_sha=blob_sha, patch=cf.patch)

@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.config import Config
-from bot.fingerprint import fingerprint
+from bot.fingerprint import fingerprint, identity
 from bot.models import Finding, RuleError, Skipped
 from bot.suppress import is_suppressed
+from checks.fixes import FixContext, Resolver, Suggestion, Where, suggest
 from checks.registry import Context, RepoView, Rule
 from checks.source import ParseError, SourceFile
 
@@ -37,7 +38,8 @@ def decode_text(data: bytes) -> str | None:
 
 
 def analyze_file(source: SourceFile, rules: Mapping[str, Rule], config: Config,
-                 repo: RepoView | None = None) -> FileResult:
+                 repo: RepoView | None = None, resolve: Resolver | None = None) -> FileResult:
+    """`resolve`: how a fix pins a CI action to a commit (None: no such fixes)."""
     result = FileResult()
     if len(source.text) > MAX_FILE_BYTES:
         result.skipped = Skipped(source.path, f"file too large to review ({len(source.text) // 1024} KB)")
@@ -80,12 +82,22 @@ def analyze_file(source: SourceFile, rules: Mapping[str, Rule], config: Config,
                     path=source.path, line=line, end_line=end, message=hit.message or rule.title,
                     why=rule.why, fix=rule.fix, snippet=snippet, region=hit.region,
                     subject=hit.subject, note=hit.note,
+                    suggestion=_suggestion(rule.id, source, Where(line, end, hit.subject, hit.message or ""),
+                                           FixContext(ctx.options, resolve)),
                 )
             )
     if parse_problems:
         result.skipped = Skipped(source.path, "; ".join(parse_problems))
     _assign_fingerprints(source, result.findings)
     return result
+
+
+def _suggestion(rule_id: str, source: SourceFile, where: Where, ctx: FixContext) -> Suggestion | None:
+    try:
+        return suggest(rule_id, source, where, ctx)
+    except Exception:  # a broken fixer costs the fix, never the finding
+        log.exception("fixer for %s crashed on %s:%s", rule_id, source.path, where.line)
+        return None
 
 
 def _snippet(source: SourceFile, line: int, end: int) -> str:
@@ -105,3 +117,4 @@ def _assign_fingerprints(source: SourceFile, findings: list[Finding]) -> None:
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
         f.fingerprint = fingerprint(f.rule, f.path, flagged, occurrence)
+        f.identity = identity(f.rule, f.path, flagged)

@@ -14,3 +14,9 @@ def normalize(text: str) -> str:
 def fingerprint(rule: str, path: str, flagged_text: str, occurrence: int) -> str:
     data = "\x1f".join((rule, path, normalize(flagged_text), str(occurrence)))
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:20]
+
+
+def identity(rule: str, path: str, flagged_text: str) -> str:
+    """What identical findings share (the fingerprint without its occurrence index)."""
+    data = "\x1f".join((rule, path, normalize(flagged_text)))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:20]

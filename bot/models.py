@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from checks.fixes import Suggestion
 from checks.model import AREAS, SEVERITIES_DESC, Hit, Severity  # noqa: F401  (re-exported; checks/ owns them)
 
 
@@ -32,6 +33,8 @@ class Finding:
     # Other places the same finding stands (copies of one resource): (path, line), in order.
     locations: list[tuple[str, int]] = field(default_factory=list)
     new: bool = True  # False: already present at the merge base (pre-existing, not the change's)
+    identity: str = ""  # the fingerprint without its occurrence index: groups identical findings
+    suggestion: Suggestion | None = None  # the mechanical fix, when the rule has an unambiguous one
 
     def to_json(self) -> dict:
         return {
@@ -50,6 +53,7 @@ class Finding:
             "new": self.new,
             "note": self.note,
             "locations": [{"path": p, "line": n} for p, n in self.locations],
+            **({"suggestion": self.suggestion.to_json(self.path)} if self.suggestion else {}),
         }
 
 
@@ -67,6 +71,9 @@ class ChangedFile:
     binary: bool = False
     whole_file: bool = False  # no patch available: every line counts as changed
     blob_sha: str | None = None
+    # The file's hunks as the diff shows them (with removed lines): the base version is the head
+    # text with the hunks undone, so the review needs no extra reads. None: no patch known.
+    patch: str | None = None
 
     def in_scope(self, line: int, end_line: int, scope: str,
                  region: tuple[int, int] | None = None) -> bool:
@@ -112,6 +119,8 @@ class PreviousFinding:
     line: int
     title: str
     number: str = ""
+    # From a state written before fingerprints keyed on subjects (v1): matched by location as well.
+    legacy: bool = False
 
 
 @dataclass(frozen=True)
@@ -145,6 +154,11 @@ class Review:
     fail_on: Severity | None = Severity.HIGH  # None: never fail
     files_reviewed: int = 0
     max_inline_comments: int = 25  # from the config, for the forges that post inline comments
+    scope: str = "new"
+    # Findings already present at the merge base in the files the change touches (scope `new`):
+    # counted in the summary, never commented, never in the verdict.
+    preexisting: list[Finding] = field(default_factory=list)
+    baselined: int = 0  # findings left out because the baseline file lists them
 
     @property
     def counts(self) -> dict[str, int]:

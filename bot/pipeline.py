@@ -5,7 +5,9 @@ import asyncio
 import logging
 from collections.abc import Mapping
 
-from bot.config import Config, ConfigError, load_text
+from bot.baseline import load_baseline
+from bot.basetext import base_text
+from bot.config import CONFIG_FILE, Config, ConfigError, load_text
 from bot.forges.base import Forge
 from bot.job import Job
 from bot.models import ChangedFile, Review
@@ -76,11 +78,13 @@ async def run_job(forge: Forge, job: Job, *, cache: FindingsCache | None = None,
 
 async def review_job(forge: Forge, job: Job, config: Config, rules: Mapping[str, Rule], *,
                      cache: FindingsCache | None = None, scope: str | None = None,
-                     parallel: bool = False, jobs: int | None = None) -> Review:
+                     parallel: bool = False, jobs: int | None = None,
+                     baseline: frozenset[str] | None = None) -> Review:
     """Fetch what the review needs through the forge, then run the pure core off the event loop.
 
     `parallel`: reviews of at least `bot.parallel.POOL_THRESHOLD` files analyse them in the shared
-    process pool (the service sets it); `jobs`: the CLI's `--jobs N` asks for N processes."""
+    process pool (the service sets it); `jobs`: the CLI's `--jobs N` asks for N processes;
+    `baseline`: fingerprints to leave out (else the config's `baseline:` file, read at the base)."""
     changes = await forge.changes(job)
     paths = reviewable(changes, config)
     texts = await forge.read_many(paths, job.head_sha) if paths else {}
@@ -89,15 +93,68 @@ async def review_job(forge: Forge, job: Job, config: Config, rules: Mapping[str,
         extra = repo_paths_needed(await _list_files(forge, job), paths, config, rules)
         if extra:
             repo_texts = await forge.read_many(extra, job.head_sha)
+    scope = scope or config.scope
+    base_texts = await _base_texts(forge, job, changes, paths, texts) if scope == "new" else None
+    if baseline is None:
+        baseline = await _baseline(forge, job, config)
     previous = await forge.previous_state(job)
     executor = None
     if (parallel or (jobs or 1) > 1) and len(paths) >= POOL_THRESHOLD:
         executor = shared_pool(jobs)
+    pins = getattr(forge, "action_resolver", None)  # forges that can resolve action tags to commits
     return await asyncio.to_thread(
         review, changes, texts, config, previous=previous,
         repo_texts={p: t for p, t in repo_texts.items() if t is not None},
-        rules=rules, cache=cache, scope=scope, executor=executor,
+        rules=rules, cache=cache, scope=scope, executor=executor, base_texts=base_texts, baseline=baseline,
+        resolve=pins(asyncio.get_running_loop()) if pins is not None else None,
     )
+
+
+async def _base_texts(forge: Forge, job: Job, changes: list[ChangedFile], paths: list[str],
+                      texts: Mapping[str, str | None]) -> dict[str, str | None]:
+    """Each reviewed file's text at the merge base, by head path: rebuilt from the head text and the
+    diff's hunks (no request), else read through the forge at the merge base (renames followed to
+    the old path), in one batched read."""
+    wanted = set(paths)
+    out: dict[str, str | None] = {}
+    unread: dict[str, str] = {}  # head path -> base path
+    for c in changes:
+        if c.path not in wanted or c.status == "added":
+            continue
+        head = texts.get(c.path)
+        rebuilt = base_text(head, c) if head is not None else None
+        if rebuilt is not None:
+            out[c.path] = rebuilt
+        else:
+            unread[c.path] = c.old_path or c.path
+    if unread:
+        ref = await _merge_base(forge, job)
+        if ref:
+            read = await forge.read_many(list(dict.fromkeys(unread.values())), ref)
+            out.update({head: read.get(old) for head, old in unread.items()})
+    return out
+
+
+async def _merge_base(forge: Forge, job: Job) -> str:
+    finder = getattr(forge, "merge_base", None)
+    if finder is not None:
+        try:
+            return await finder(job)
+        except Exception:  # the base side is best effort: unknown base -> findings count as new
+            log.warning("could not find the merge base of %s", job.key, exc_info=True)
+    return job.base_sha
+
+
+async def _baseline(forge: Forge, job: Job, config: Config) -> frozenset[str] | None:
+    """Fingerprints of the baseline file the config names, read like the config (the base branch)."""
+    if not config.baseline:
+        return None
+    ref = job.base_sha or job.base_ref or job.head_sha
+    text = (await forge.read_many([config.baseline], ref)).get(config.baseline)
+    if text is None:
+        raise ConfigError(f"the baseline file {config.baseline!r} does not exist at {ref[:12] or 'the base'}",
+                          path=CONFIG_FILE)
+    return load_baseline(text, config.baseline)
 
 
 async def _list_files(forge: Forge, job: Job) -> list[str]:

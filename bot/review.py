@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, MutableMapping, Sequence
+from collections.abc import Collection, Mapping, MutableMapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import replace
 
 from bot.config import Config
 from bot.engine import FileResult, analyze_file
 from bot.inventory import Inventory
+from bot.newcode import merge_copies, split_new
 from bot.models import (
     AREAS,
     AreaSummary,
@@ -20,6 +21,7 @@ from bot.models import (
     Skipped,
     VerificationRow,
 )
+from checks.fixes import Resolver
 from checks.registry import RepoView, Rule
 from checks.source import SourceFile, file_kinds, path_kinds_for
 
@@ -37,6 +39,9 @@ def review(
     cache: FindingsCache | None = None,
     scope: str | None = None,
     executor: Executor | None = None,
+    base_texts: Mapping[str, str | None] | None = None,
+    baseline: Collection[str] | None = None,
+    resolve: Resolver | None = None,
 ) -> Review:
     """Review the changed files.
 
@@ -45,6 +50,12 @@ def review(
     the last review of the same pull request, for the verification table. With an `executor` (a
     process pool, see bot/parallel.py) big reviews analyse files in chunks there; cross-file rules
     still run here, over the repository view. Results are the same either way.
+
+    Scope `new`: `base_texts` holds each changed file's text at the merge base (by head path; None
+    when unknown). The same rules run on it, and a head finding whose identity the base also has is
+    pre-existing: counted in `Review.preexisting`, never in the findings or the verdict. Cross-file
+    rules see the base versions of the other changed files on the base side. `baseline`: fingerprints to leave out. `resolve` lets fixes pin CI
+    actions to commits (see bot/action_pins.py).
     """
     if rules is None:
         from checks import all_rules
@@ -71,25 +82,33 @@ def review(
     loaded: dict[str, SourceFile | None] = {
         c.path: load(c) for c in candidates if eager or (keep_by_path and file_kinds(c.path) & keep_by_path)}
 
-    repo = None
+    repo = base_repo = None
     if repo_rules:
         files = {p: SourceFile(p, t) for p, t in (repo_texts or {}).items() if not config.is_excluded(p)}
         files.update({p: s for p, s in loaded.items() if s is not None and s.kinds & keep_kinds})
         repo = RepoView(files, changed=[c.path for c in candidates])
+        if scope == "new":
+            base_repo = _base_view(files, candidates, base_texts or {}, keep_kinds)
 
     precomputed: dict[str, FileResult] = {}
+    base_precomputed: dict[str, FileResult] = {}
     if eager:
         pairs = [(c, loaded[c.path]) for c in candidates if loaded.get(c.path) is not None]
-        for (change, _), result in zip(pairs, _local_results(pairs, local_rules, config, cache, executor),
-                                       strict=True):
+        # the base versions go to the pool in the same batch (scope new)
+        base_pairs = [(ChangedFile(c.path), SourceFile(c.path, t)) for c in candidates
+                      if scope == "new" and c.status != "added"
+                      and (t := (base_texts or {}).get(c.path)) is not None]
+        results = _local_results(pairs + base_pairs, local_rules, config, cache, executor)
+        for i, ((change, _), result) in enumerate(zip(pairs + base_pairs, results, strict=True)):
             if result is not None:
-                precomputed[change.path] = result
+                (precomputed if i < len(pairs) else base_precomputed)[change.path] = result
     rules_hash = config.rules_hash() if cache is not None else ""
 
     findings: list[Finding] = []
     skipped: list[Skipped] = [Skipped(c.path, "binary file") for c in changes
                               if c.binary and c.status != "deleted" and not config.is_excluded(c.path)]
     errors = []
+    preexisting: list[Finding] = []
     inv = Inventory()
     reviewed = 0
     for change in candidates:
@@ -102,24 +121,38 @@ def review(
         if result is None and cache is not None:
             result = _cache_hit(cache, _cache_key(source, change, rules_hash))
         if result is None:
-            result = analyze_file(source, local_rules, config)
+            result = analyze_file(source, local_rules, config, resolve=resolve)
             if cache is not None:
                 cache[_cache_key(source, change, rules_hash)] = result
         if repo_rules:
-            extra = analyze_file(source, repo_rules, config, repo)
-            result = FileResult(result.findings + extra.findings, result.skipped or extra.skipped,
-                                result.errors + extra.errors)
+            result = _with_repo_rules(result, source, repo_rules, config, repo, resolve)
+        base = None
+        if scope == "new" and change.status != "added":
+            base = _base_findings(change, (base_texts or {}).get(change.path), local_rules, repo_rules,
+                                  config, base_repo, cache, rules_hash, base_precomputed.pop(change.path, None))
         inv.add(source)
         if not (source.kinds & keep_kinds):
             source.release()
         if result.skipped:
             skipped.append(result.skipped)
         errors.extend(result.errors)
+        if scope == "new":
+            new, old = split_new(result.findings, base, change)
+            findings.extend(new)
+            preexisting.extend(old)
+            continue
         for f in result.findings:
             if rules[f.rule].file_level or change.in_scope(f.line, f.end_line, scope, f.region):
                 findings.append(f)
 
+    findings = merge_copies(findings)
+    baselined = 0
+    if baseline:
+        kept = [f for f in findings if f.fingerprint not in baseline]
+        baselined = len(findings) - len(kept)
+        findings = kept
     number_findings(findings)
+    preexisting.sort(key=lambda f: (-f.severity, f.path, f.line, f.rule))
     out = Review(
         findings=findings,
         skipped=skipped,
@@ -128,11 +161,59 @@ def review(
         files_reviewed=reviewed,
         max_inline_comments=config.max_inline_comments,
         inventory=inv.result(),
+        scope=scope,
+        preexisting=preexisting,
+        baselined=baselined,
     )
     out.areas = area_summary(findings)
     if previous is not None:
         out.verification = verify(previous, findings)
     return out
+
+
+def _with_repo_rules(result: FileResult, source: SourceFile, repo_rules: Mapping[str, Rule], config: Config,
+                     repo: RepoView | None, resolve: Resolver | None = None) -> FileResult:
+    extra = analyze_file(source, repo_rules, config, repo, resolve=resolve)
+    return FileResult(result.findings + extra.findings, result.skipped or extra.skipped,
+                      result.errors + extra.errors)
+
+
+def _base_view(head_files: Mapping[str, SourceFile], candidates: Sequence[ChangedFile],
+               base_texts: Mapping[str, str | None], keep_kinds: frozenset[str]) -> RepoView:
+    """The repository as cross-file rules saw it at the base: unchanged files as they are, changed
+    files in their base versions (under their head paths), added files absent."""
+    changed = {c.path for c in candidates}
+    files = {p: s for p, s in head_files.items() if p not in changed}
+    for c in candidates:
+        text = base_texts.get(c.path) if c.status != "added" else None
+        if text is not None:
+            source = SourceFile(c.path, text)
+            if source.kinds & keep_kinds:
+                files[c.path] = source
+    return RepoView(files, changed=changed)
+
+
+def _base_findings(change: ChangedFile, text: str | None, local_rules: Mapping[str, Rule],
+                   repo_rules: Mapping[str, Rule], config: Config, repo: RepoView | None,
+                   cache: FindingsCache | None, rules_hash: str,
+                   precomputed: FileResult | None = None) -> list[Finding] | None:
+    """Findings of the same rules on the file's base version, under its head path (so that
+    fingerprints compare); None when the base text is unknown."""
+    if text is None:
+        return None
+    source = SourceFile(change.path, text)
+    key = _cache_key(source, ChangedFile(change.path), rules_hash) if cache is not None else None
+    result = precomputed
+    if result is None and cache is not None and key is not None:
+        result = _cache_hit(cache, key)
+    if result is None:
+        result = analyze_file(source, local_rules, config)
+        if cache is not None and key is not None:
+            cache[key] = result
+    if repo_rules:
+        result = _with_repo_rules(result, source, repo_rules, config, repo)
+    source.release()
+    return result.findings
 
 
 def _cache_hit(cache: FindingsCache, key: tuple[str, str]) -> FileResult | None:
@@ -208,12 +289,26 @@ def area_summary(findings: Sequence[Finding]) -> list[AreaSummary]:
 
 
 def verify(previous: Sequence[PreviousFinding], current: Sequence[Finding]) -> list[VerificationRow]:
-    """Each earlier finding FIXED or STILL OPEN (matched by fingerprint), then the NEW ones."""
+    """Each earlier finding FIXED or STILL OPEN (matched by fingerprint), then the NEW ones.
+
+    A state written by an older version (v1) keyed some findings on their line's text: those are
+    also matched by rule, path and line, so the first review after an upgrade does not report them
+    as FIXED and NEW at once."""
     by_fp = {f.fingerprint: f for f in current}
-    before = {p.fingerprint for p in previous}
+    legacy_rows = [p for p in previous if p.legacy and p.fingerprint not in by_fp]
+    taken = {p.fingerprint for p in previous}
+    by_place: dict[tuple[str, str, int], Finding] = {}
+    for f in current:
+        if legacy_rows and f.fingerprint not in taken:
+            by_place.setdefault((f.rule, f.path, f.line), f)
+    matched: dict[str, Finding] = {}
+    for p in legacy_rows:
+        f = by_place.pop((p.rule, p.path, p.line), None)
+        if f is not None:
+            matched[p.fingerprint] = f
     rows: list[VerificationRow] = []
     for p in previous:
-        now = by_fp.get(p.fingerprint)
+        now = by_fp.get(p.fingerprint) or matched.get(p.fingerprint)
         if now is None:
             rows.append(VerificationRow("FIXED", p.rule, p.severity, p.title, p.path, p.line,
                                         previous_number=p.number, previous_location=f"{p.path}:{p.line}"))
@@ -221,8 +316,9 @@ def verify(previous: Sequence[PreviousFinding], current: Sequence[Finding]) -> l
             rows.append(VerificationRow("STILL OPEN", now.rule, now.severity.name, now.title, now.path,
                                         now.line, previous_number=p.number, number=now.number,
                                         previous_location=f"{p.path}:{p.line}"))
+    seen = taken | {f.fingerprint for f in matched.values()}
     for f in current:
-        if f.fingerprint not in before:
+        if f.fingerprint not in seen:
             rows.append(VerificationRow("NEW", f.rule, f.severity.name, f.title, f.path, f.line,
                                         number=f.number))
     return rows

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from bot.models import Finding, PreviousFinding
 
 SUMMARY_MARKER = "<!-- readiness:summary -->"
-STATE_VERSION = 1
+STATE_VERSION = 2  # v2: fingerprints of findings about a subject key on the subject
 _STATE = re.compile(r"<!-- readiness:state v(\d+) ([A-Za-z0-9+/=_-]+) -->")
 _FP = re.compile(r"<!-- readiness:fp ([0-9a-f]{8,64}) -->")
 _FIELDS = ("fingerprint", "rule", "severity", "path", "line", "title", "number")
@@ -29,11 +29,12 @@ def decode_state(body: str | None) -> list[PreviousFinding] | None:
     if not body:
         return None
     m = _STATE.search(body)
-    if not m or int(m.group(1)) != STATE_VERSION:
+    if not m or int(m.group(1)) not in (1, STATE_VERSION):
         return None
+    legacy = int(m.group(1)) < STATE_VERSION
     try:
         data = json.loads(zlib.decompress(base64.urlsafe_b64decode(m.group(2))))
-        return [PreviousFinding(**dict(zip(_FIELDS, row, strict=True))) for row in data["f"]]
+        return [PreviousFinding(**dict(zip(_FIELDS, row, strict=True)), legacy=legacy) for row in data["f"]]
     except (ValueError, KeyError, TypeError, zlib.error):
         return None
 

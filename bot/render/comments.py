@@ -1,7 +1,7 @@
 """Bodies of what the bots post: inline comments, the sticky summary, check-run output."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 
 from bot.config import ConfigError
 from bot.models import Finding, Review
@@ -18,17 +18,64 @@ HELP_TEXT = (
 )
 
 
-def inline_comment(finding: Finding) -> str:
+def inline_comment(finding: Finding, fix_block: str = "") -> str:
+    """The body of an inline comment; `fix_block` is the suggestion (see github_fix/gitlab_fix)."""
+    fix_block = f"{fix_block}\n\n" if fix_block else ""
     return (
         f"{ICONS[finding.severity.name]} **{finding.severity.name} · {finding.title}** "
         f"(`{finding.rule}`)\n\n"
         f"{finding.message}\n\n"
         f"**Why it matters:** {finding.why}\n\n"
         f"**Fix:** {finding.fix}\n\n"
+        f"{fix_block}"
         f"<sub>Suppress with a comment `readiness: ignore[{finding.rule}] <reason>` on this line "
         f"or the line above.</sub>\n"
         f"{inline_marker(finding.fingerprint)}"
     )
+
+
+def off_diff_note(finding: Finding) -> str:
+    """Opening line of an inline comment placed on the nearest changed line, not its own."""
+    return f"<sub>This concerns `{location(finding)}`, outside the lines this diff shows.</sub>\n\n"
+def github_fix(finding: Finding, start: int, end: int) -> str:
+    """A ```suggestion block when the comment sits on exactly the lines the fix replaces (GitHub
+    applies it to those lines), else the fix as a plain diff."""
+    s = finding.suggestion
+    if s is None:
+        return ""
+    if (s.start_line, s.end_line) == (start, end):
+        return "**Suggested change:**\n\n" + _block("suggestion", s.replacement)
+    return plain_diff(finding)
+
+
+def gitlab_fix(finding: Finding, line: int, shown: Container[int]) -> str:
+    """A ```suggestion:-N+M block (lines above and below the commented `line`) when every line it
+    replaces is shown in the merge request diff, else the fix as a plain diff."""
+    s = finding.suggestion
+    if s is None:
+        return ""
+    if s.start_line <= line <= s.end_line and all(n in shown for n in range(s.start_line, s.end_line + 1)):
+        return ("**Suggested change:**\n\n" +
+                _block(f"suggestion:-{line - s.start_line}+{s.end_line - line}", s.replacement))
+    return plain_diff(finding)
+
+
+def plain_diff(finding: Finding) -> str:
+    s = finding.suggestion
+    if s is None:
+        return ""
+    old = [f"-{line}" for line in s.original.splitlines()]
+    new = [f"+{line}" for line in s.replacement.splitlines()]
+    where = f"{finding.path} line {s.start_line}" if s.start_line == s.end_line else \
+        f"{finding.path} lines {s.start_line}-{s.end_line}"
+    return f"**Suggested change** ({where}):\n\n" + _block("diff", "\n".join(old + new) + "\n")
+
+
+def _block(info: str, text: str) -> str:
+    ticks = "```"
+    while ticks in text:
+        ticks += "`"
+    return f"{ticks}{info}\n{text}{ticks}"
 
 
 def overflow_note(not_inline: Sequence[Finding]) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from bot.models import Review
+from bot.models import SEVERITIES_DESC, Review
 
 JSON_VERSION = 1
 
@@ -16,6 +16,15 @@ def to_dict(review: Review) -> dict:
         "findings": [f.to_json() for f in review.findings],
         "skipped": [s.to_json() for s in review.skipped],
         "files_reviewed": review.files_reviewed,
+        "scope": review.scope,
+        # findings already present at the merge base in the touched files (scope `new`): not the
+        # change's, not in `counts` or the verdict
+        "preexisting": {
+            "count": len(review.preexisting),
+            "counts": _counts(review.preexisting),
+            "findings": [f.to_json() for f in review.preexisting],
+        },
+        "baselined": review.baselined,
     }
     if review.errors:
         data["errors"] = [{"rule": e.rule, "path": e.path, "error": e.error} for e in review.errors]
@@ -26,6 +35,13 @@ def to_dict(review: Review) -> dict:
             for r in review.verification
         ]
     return data
+
+
+def _counts(findings) -> dict[str, int]:
+    counts = {s.name: 0 for s in SEVERITIES_DESC}
+    for f in findings:
+        counts[f.severity.name] += 1
+    return counts
 
 
 def render_json(review: Review) -> str:

@@ -53,6 +53,7 @@ def _render(review: Review, heading: str, detail_limit: int, omitted_note: str, 
         out.extend(_findings(review.findings, detail_limit, row_limit))
     if omitted_note:
         out.append(f"{omitted_note}\n")
+    out.extend(_preexisting(review, row_limit))
     out.extend(_areas(review))
     if review.inventory:
         out.extend(_inventory(review))
@@ -107,6 +108,7 @@ def _findings(findings: Sequence[Finding], detail_limit: int, row_limit: int) ->
             shown += 1
             out.append(f"#### {f.number}. {f.title} — `{f.rule}`\n")
             out.append(f"`{location(f)}`: {f.message}\n")
+            out.extend(_context_lines(f))
             if f.snippet:
                 out.append(fence(f.snippet) + "\n")
             out.append(f"**Why it matters:** {f.why}\n")
@@ -122,6 +124,38 @@ def _findings(findings: Sequence[Finding], detail_limit: int, row_limit: int) ->
     if hidden:
         out.append(f"…and {hidden} more findings not shown here for length (every finding is in the "
                    "check run annotations and in `--format json` / `--format sarif` output).\n")
+    return out
+
+
+def _context_lines(f: Finding) -> list[str]:
+    out = []
+    if f.note:
+        out.append(f"**Severity in context:** {f.note}\n")
+    if f.locations:
+        places = ", ".join(f"`{p}:{n}`" for p, n in f.locations[:10])
+        more = f" and {len(f.locations) - 10} more" if len(f.locations) > 10 else ""
+        out.append(f"**Also in copies of this resource:** {places}{more}\n")
+    return out
+
+
+def _preexisting(review: Review, row_limit: int) -> list[str]:
+    """One collapsed section for what the change did not introduce (never in the verdict)."""
+    out = []
+    old = review.preexisting
+    if old:
+        n = len(old)
+        out.append(f"<details><summary>{n} finding{'s' if n != 1 else ''} already present in the files "
+                   "this change touches (not counted in the verdict)</summary>\n")
+        shown = old[: max(row_limit, 20)]
+        out.append("| Severity | Rule | Location | Message |\n|---|---|---|---|")
+        for f in shown:
+            out.append(f"| {f.severity.name} | `{f.rule}` | `{location(f)}` | {_cell(f.message)} |")
+        if len(old) > len(shown):
+            out.append(f"\n…and {len(old) - len(shown)} more.")
+        out.append("\n</details>\n")
+    if review.baselined:
+        out.append(f"{review.baselined} finding{'s' if review.baselined != 1 else ''} left out because the "
+                   "baseline file lists them.\n")
     return out
 
 

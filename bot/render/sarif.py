@@ -5,7 +5,7 @@ import json
 from collections.abc import Mapping
 
 import bot
-from bot.models import Review, Severity
+from bot.models import Finding, Review, Severity
 from checks.registry import Rule
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -37,6 +37,7 @@ def to_sarif(review: Review, rules: Mapping[str, Rule]) -> dict:
             }],
             "partialFingerprints": {"readiness/v1": f.fingerprint},
             "properties": {"severity": f.severity.name, "area": f.area, "id": f.number},
+            **({"fixes": [_fix(f)]} if f.suggestion else {}),
         })
     notifications = [
         {"level": "note", "message": {"text": f"Skipped {s.path}: {s.reason}"},
@@ -61,6 +62,23 @@ def to_sarif(review: Review, rules: Mapping[str, Rule]) -> dict:
         "properties": {"verdict": review.verdict, "counts": review.counts},
     }
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def _fix(f: Finding) -> dict:
+    """The suggestion as a SARIF fix: whole lines, so the deleted region runs from column 1 of the
+    first line to column 1 of the line after the last (its newline included)."""
+    s = f.suggestion
+    return {
+        "description": {"text": f"Apply the readiness fix for {f.rule}"},
+        "artifactChanges": [{
+            "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+            "replacements": [{
+                "deletedRegion": {"startLine": s.start_line, "startColumn": 1,
+                                  "endLine": s.end_line + 1, "endColumn": 1},
+                "insertedContent": {"text": s.replacement},
+            }],
+        }],
+    }
 
 
 def _descriptor(rule: Rule) -> dict:

@@ -138,3 +138,11 @@ def enclosing_function(node: ast.AST, parent_of: dict[ast.AST, ast.AST]) -> ast.
 
 def end_line(node: ast.AST) -> int:
     return getattr(node, "end_lineno", None) or node.lineno  # type: ignore[attr-defined]
+
+
+def anchor_line(call: ast.AST, value: ast.AST | None) -> int:
+    """The line of the offending `value` when it is written inside `call` (a multi-line call), else the
+    call's line (the value came through a variable assigned elsewhere: the use is the finding)."""
+    if value is not None and call.lineno <= value.lineno <= end_line(call):  # type: ignore[attr-defined]
+        return value.lineno  # type: ignore[attr-defined]
+    return call.lineno  # type: ignore[attr-defined]

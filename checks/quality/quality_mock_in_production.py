@@ -5,9 +5,9 @@ import ast
 import re
 from collections.abc import Iterator
 
-from checks.model import Hit
 from checks.lang import golang
 from checks.lang.python import call_name, dotted
+from checks.model import Hit
 from checks.quality._q import is_vendored_or_generated
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
@@ -32,6 +32,9 @@ _FACTORY_FUNC = re.compile(r"^(main|create_app|make_app|build_app|get_app|app_fa
                            rf"(get|make|build|provide|create)_{_DEPENDENCY})$", re.I)
 
 
+# unittest/pytest fixture hooks match `Setup\w*`/`setup_\w*` but set up tests, not the application
+_TEST_HOOKS = {"setUp", "setUpClass", "asyncSetUp", "setup_method", "setup_class", "setup_module",
+               "setup_function", "setUpTestData"}
 _MOCKISH = re.compile(r"(mock|fake|stub|dummy)", re.I)
 
 
@@ -53,7 +56,7 @@ def _py(f: SourceFile, wiring_file: bool) -> Iterator[Hit]:
     # In other files, only inside app-factory functions.
     scopes: list[ast.AST] = [tree] if wiring_file else [
         n for n in f.python_of(ast.FunctionDef, ast.AsyncFunctionDef)
-        if _FACTORY_FUNC.match(n.name) and not _MOCKISH.search(n.name)
+        if _FACTORY_FUNC.match(n.name) and not _MOCKISH.search(n.name) and n.name not in _TEST_HOOKS
     ]
     seen: set[int] = set()
     for scope in scopes:

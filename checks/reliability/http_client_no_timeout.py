@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
-from checks.model import Hit
 from checks.lang import golang as g
-from checks.lang.python import dotted, has_star_kwargs, kwarg, qualname
+from checks.lang.pyflow import Flow
+from checks.lang.python import dotted, qualname
+from checks.model import Hit, Severity
 from checks.registry import Context, Example, rule
 from checks.reliability import _go
+from checks.security._web import is_non_prod_path
 from checks.source import SourceFile
 
 _VERBS = {"get", "post", "put", "patch", "delete", "head", "options", "request"}
@@ -22,6 +25,8 @@ _PY_CLIENTS = {
 }
 _PY_SESSIONS = {"requests.Session", "requests.session", "requests.sessions.Session"}
 _GO_FUNCS = {"Get", "Post", "Head", "PostForm"}
+_CLI_LIBS = ("click", "argparse", "typer", "fire", "docopt")
+_GO_DEADLINE = re.compile(r"\bcontext\.With(Timeout|Deadline)\(")
 
 
 @rule(
@@ -52,11 +57,14 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
 
 # --- Python -------------------------------------------------------------------------------------
 
-def _has_timeout(call: ast.Call) -> bool:
-    t = kwarg(call, "timeout")
+def _has_timeout(call: ast.Call, flow: Flow) -> bool:
+    """A timeout given directly, through a variable or in `**options`; unreadable `**kwargs` count as one."""
+    t = flow.keyword(call, "timeout")
     if t is not None:
-        return not (isinstance(t, ast.Constant) and t.value is None)
-    return has_star_kwargs(call)
+        return flow.constant(t) is not None
+    spreads = [kw.value for kw in call.keywords if kw.arg is None]
+    # `**opts` the flow can read fully (a dict literal) without a timeout key: no timeout
+    return any(not isinstance(flow.resolve(v), ast.Dict) for v in spreads)
 
 
 def _check_py(f: SourceFile) -> Iterator[Hit]:
@@ -64,6 +72,7 @@ def _check_py(f: SourceFile) -> Iterator[Hit]:
     imps = f.python_imports
     if not any(v.split(".")[0] in ("requests", "httpx", "aiohttp") for v in imps.values()):
         return
+    flow = Flow(tree, f.python_parents)
     sessions: set[str] = set()  # dotted names bound to requests.Session() objects
     for node in ast.walk(tree):
         targets: list[ast.expr] = []
@@ -86,23 +95,29 @@ def _check_py(f: SourceFile) -> Iterator[Hit]:
                 if name:
                     sessions.add(name)
     seen: set[int] = set()
+    # a command-line tool or script the operator runs and can interrupt: a hang there is not an outage
+    tool = is_non_prod_path(f.path) or any(v.split(".")[0] in _CLI_LIBS for v in imps.values())
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
         name = qualname(node.func, imps) or ""
         msg = None
-        if name in _PY_FUNCS and not _has_timeout(node):
+        if name in _PY_FUNCS and not _has_timeout(node, flow):
             msg = f"`{dotted(node.func)}(...)` is called without `timeout=`, so it can hang forever"
-        elif name in _PY_CLIENTS and not _has_timeout(node):
+        elif name in _PY_CLIENTS and not _has_timeout(node, flow):
             msg = f"`{_PY_CLIENTS[name]}` is created without `timeout=`"
         elif isinstance(node.func, ast.Attribute) and node.func.attr in _VERBS:
             owner = dotted(node.func.value)
-            if owner and owner in sessions and not _has_timeout(node):
+            if owner and owner in sessions and not _has_timeout(node, flow):
                 msg = f"`{owner}.{node.func.attr}(...)` on a requests Session passes no `timeout=` " \
                       "(sessions have no default timeout)"
         if msg and node.lineno not in seen:
             seen.add(node.lineno)
-            yield Hit(node.lineno, message=msg)
+            if tool:
+                yield Hit(node.lineno, message=msg, severity=Severity.MEDIUM,
+                          note="MEDIUM: a command-line tool or script, not a long-running service")
+            else:
+                yield Hit(node.lineno, message=msg)
 
 
 # --- Go -----------------------------------------------------------------------------------------
@@ -144,12 +159,22 @@ def _check_go(f: SourceFile) -> Iterator[Hit]:
     if not http_names:
         return
     seen: set[int] = set()
+    file_deadlines = bool(_GO_DEADLINE.search(f.text))
 
-    def hit(node: g.Node, msg: str) -> Iterator[Hit]:
+    def hit(node: g.Node, msg: str, bounded_by_context: bool = False) -> Iterator[Hit]:
         ln = g.line(node)
-        if ln not in seen:
-            seen.add(ln)
-            yield Hit(ln, message=msg)
+        if ln in seen:
+            return
+        seen.add(ln)
+        if bounded_by_context:
+            func = _go.enclosing_func(node)
+            if func is not None and _GO_DEADLINE.search(g.text(func)):
+                return  # the request carries a context deadline set in this function
+            if file_deadlines:
+                yield Hit(ln, message=msg, severity=Severity.LOW,
+                          note="LOW: this file bounds its requests with context deadlines")
+                return
+        yield Hit(ln, message=msg)
 
     default_timeout_set = False
     for a in g.walk(root, "assignment_statement"):
@@ -170,7 +195,7 @@ def _check_go(f: SourceFile) -> Iterator[Hit]:
             if parent is not None and parent.type == "selector_expression" and \
                     g.text(parent.child_by_field_name("field")) == "Timeout":
                 continue
-            yield from hit(node, "`http.DefaultClient` has no timeout; requests through it can hang forever")
+            yield from hit(node, "`http.DefaultClient` has no timeout; requests through it can hang forever", True)
         else:
             typ = node.child_by_field_name("type")
             if _go.qual(typ, imps) != "net/http.Client":
@@ -181,4 +206,4 @@ def _check_go(f: SourceFile) -> Iterator[Hit]:
             if _sets_field(scope or root, var, {"Timeout"}):
                 continue
             label = f"`{var}`" if var else "An `http.Client`"
-            yield from hit(node, f"{label} is built as `http.Client{{...}}` without `Timeout`")
+            yield from hit(node, f"{label} is built as `http.Client{{...}}` without `Timeout`", True)

@@ -3,283 +3,14 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
 
 from checks.lang import golang as go
-from checks.lang.python import dotted, qualname
+from checks.lang.pyflow import Flow
+from checks.lang.python import qualname
 
-# --- Python: scopes and local assignments ------------------------------------------------------
+# --- Python: scopes (the shared value flow lives in checks/lang/pyflow.py) ---------------------
 
-_FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
-
-
-def scope_nodes(scope: ast.AST) -> Iterator[ast.AST]:
-    """Every node in `scope` without descending into nested functions/classes."""
-    stack = list(ast.iter_child_nodes(scope))
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, (*_FUNCS, ast.ClassDef)):
-            continue
-        stack.extend(ast.iter_child_nodes(node))
-
-
-def assignments(scope: ast.AST) -> dict[str, list[ast.expr]]:
-    """Name -> values assigned to it in `scope` (plain, annotated, augmented and walrus assignments)."""
-    out: dict[str, list[ast.expr]] = {}
-    for node in scope_nodes(scope):
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                if isinstance(target, ast.Name):
-                    out.setdefault(target.id, []).append(node.value)
-                elif isinstance(target, (ast.Tuple, ast.List)):
-                    for elt in target.elts:
-                        if isinstance(elt, ast.Name):
-                            out.setdefault(elt.id, []).append(ast.Name(id="__unknown__"))
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
-            out.setdefault(node.target.id, []).append(node.value)
-        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-            out.setdefault(node.target.id, []).append(
-                ast.BinOp(left=ast.Name(id=node.target.id), op=node.op, right=node.value))
-        elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
-            out.setdefault(node.target.id, []).append(node.value)
-        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
-            for elt in ast.walk(node.target):
-                if isinstance(elt, ast.Name):
-                    out.setdefault(elt.id, []).append(ast.Name(id="__unknown__"))
-        elif isinstance(node, (ast.With, ast.AsyncWith)):
-            for item in node.items:
-                if isinstance(item.optional_vars, ast.Name):
-                    out.setdefault(item.optional_vars.id, []).append(item.context_expr)
-    return out
-
-
-class Scopes:
-    """Resolves local names of a node through its enclosing function, then the module."""
-
-    def __init__(self, tree: ast.Module, parents: dict[ast.AST, ast.AST] | None = None):
-        """`parents`: the file's shared child -> parent map (`f.python_parents`); built here if None."""
-        self.tree = tree
-        if parents is None:
-            parents = {}
-            for node in ast.walk(tree):
-                for child in ast.iter_child_nodes(node):
-                    parents[child] = node
-        self.parent: dict[ast.AST, ast.AST] = parents
-        self._cache: dict[ast.AST, dict[str, list[ast.expr]]] = {}
-
-    def function_of(self, node: ast.AST) -> ast.AST | None:
-        cur = self.parent.get(node)
-        while cur is not None:
-            if isinstance(cur, _FUNCS):
-                return cur
-            cur = self.parent.get(cur)
-        return None
-
-    def _assigns(self, scope: ast.AST) -> dict[str, list[ast.expr]]:
-        if scope not in self._cache:
-            self._cache[scope] = assignments(scope)
-        return self._cache[scope]
-
-    def params(self, func: ast.AST | None) -> set[str]:
-        if func is None or not isinstance(func, _FUNCS):
-            return set()
-        a = func.args
-        names = [x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs)]
-        if a.vararg:
-            names.append(a.vararg.arg)
-        if a.kwarg:
-            names.append(a.kwarg.arg)
-        return set(names)
-
-    def values_of(self, name: str, at: ast.AST) -> list[ast.expr] | None:
-        """Values assigned to `name` in the scope of `at` (None when it is a parameter or unknown)."""
-        func = self.function_of(at)
-        while func is not None:
-            if name in self.params(func):
-                return None
-            found = self._assigns(func).get(name)
-            if found:
-                return found
-            func = self.function_of(func)
-        return self._assigns(self.tree).get(name)
-
-
-def is_constant(node: ast.AST | None, scopes: Scopes | None = None, depth: int = 0,
-                safe_call=None) -> bool:
-    """Literal strings/numbers and expressions built only from them (through local names too).
-
-    `safe_call(call)` may declare some calls (e.g. `shlex.quote(x)`) as safe pieces.
-    """
-    if node is None or depth > 6:
-        return False
-    if isinstance(node, ast.Constant):
-        return True
-    if isinstance(node, ast.JoinedStr):
-        return all(is_constant(v, scopes, depth + 1, safe_call) for v in node.values)
-    if isinstance(node, ast.FormattedValue):
-        return is_constant(node.value, scopes, depth + 1, safe_call)
-    if isinstance(node, ast.BinOp):  # "a" + b, "cmd %s" % x
-        return is_constant(node.left, scopes, depth + 1, safe_call) and is_constant(
-            node.right, scopes, depth + 1, safe_call)
-    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
-        return all(is_constant(e, scopes, depth + 1, safe_call) for e in node.elts)
-    if isinstance(node, ast.IfExp):
-        return is_constant(node.body, scopes, depth + 1, safe_call) and is_constant(
-            node.orelse, scopes, depth + 1, safe_call)
-    if isinstance(node, ast.Call):
-        if safe_call is not None and safe_call(node):
-            return True
-        func = node.func
-        # "...".join(<constants>) / "...".format(<constants>)
-        if isinstance(func, ast.Attribute) and func.attr in ("join", "format", "strip", "lower", "upper"):
-            return is_constant(func.value, scopes, depth + 1, safe_call) and all(
-                is_constant(a, scopes, depth + 1, safe_call) for a in node.args) and all(
-                is_constant(k.value, scopes, depth + 1, safe_call) for k in node.keywords)
-        if isinstance(func, ast.Name) and func.id in ("str", "int") and len(node.args) == 1:
-            return func.id == "int" or is_constant(node.args[0], scopes, depth + 1, safe_call)
-        return False
-    if isinstance(node, ast.Name) and scopes is not None:
-        values = scopes.values_of(node.id, node)
-        return bool(values) and all(is_constant(v, scopes, depth + 1, safe_call) for v in values)
-    return False
-
-
-# --- Python: where a value comes from ---------------------------------------------------------
-
-_REQUEST_ATTRS = {
-    "args", "form", "values", "json", "get_json", "data", "files", "headers", "cookies",
-    "query_params", "path_params", "GET", "POST", "body", "query", "match_info", "rel_url",
-}
-_URLISH_NAME = re.compile(
-    r"(?i)^(user|callback|webhook|target|remote|redirect|client|external|customer|tenant|notify|"
-    r"notification|destination|dest|upstream|hook|image|avatar|feed|proxy)_?(url|uri|endpoint|link|host)s?$"
-)
-_ROUTE_PARAM = re.compile(r"(?i)(url|uri|endpoint|link|target|callback|webhook|host)s?$")
-_ROUTE_DECORATOR = re.compile(r"(^|\.)(get|post|put|patch|delete|route|api_route|websocket|api_view|action)$")
-
-
-def is_route_handler(func: ast.AST) -> bool:
-    """A function decorated as a web route (`@app.get(...)`, `@router.post`, `@bp.route`, `@api_view`)."""
-    for dec in getattr(func, "decorator_list", []):
-        target = dec.func if isinstance(dec, ast.Call) else dec
-        name = dotted(target) or ""
-        if _ROUTE_DECORATOR.search(name) and ("." in name or name in ("api_view", "route")):
-            return True
-    return False
-
-
-_WEBHOOK_ATTR = re.compile(r"(?i)^_*(webhook|callback|notify|notification)_?(url|uri|endpoint)s?$")
-_SETTINGS_HEADS = {"settings", "config", "conf", "cfg", "CONFIG", "SETTINGS", "app_config", "configuration"}
-_CONFIG_KEY = re.compile(r"(?i)(url|uri|endpoint|host|base|webhook|callback|server|api|address|addr)")
-
-
-def _env_call(node: ast.AST, imports: dict[str, str]) -> bool:
-    if isinstance(node, ast.Call):
-        name = qualname(node.func, imports) or ""
-        if name in ("os.getenv", "os.environ.get", "environ.get", "os.environ.setdefault"):
-            return True
-        # django-environ / python-decouple / environs: env("X"), env.str("X"), config("X")
-        if name in ("env", "env.str", "env.url", "decouple.config", "config") and node.args and \
-                isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str) and \
-                _CONFIG_KEY.search(node.args[0].value):
-            return True
-    if isinstance(node, ast.Subscript):
-        name = qualname(node.value, imports) or ""
-        if name in ("os.environ", "environ"):
-            return True
-    return False
-
-
-def describe_source(node: ast.AST | None, imports: dict[str, str], scopes: Scopes,
-                    depth: int = 0) -> str | None:
-    """A short description when `node` derives from settings, the environment or the request."""
-    if node is None or depth > 5:
-        return None
-    if _env_call(node, imports):
-        return "an environment variable"
-    if isinstance(node, (ast.Attribute, ast.Subscript)):
-        name = dotted(node.value if isinstance(node, ast.Subscript) else node) or ""
-        parts = name.split(".")
-        # request.args.get(...) / request.json["url"] / request.GET["u"]
-        if "request" in parts[:2] or parts[0] in ("req", "flask_request"):
-            idx = parts.index("request") if "request" in parts else 0
-            if len(parts) > idx + 1 and parts[idx + 1].rstrip("()") in _REQUEST_ATTRS:
-                return "the incoming request"
-            if isinstance(node, ast.Subscript) and len(parts) > idx + 1:
-                return "the incoming request"
-        if isinstance(node, ast.Attribute) and _WEBHOOK_ATTR.search(node.attr):
-            return f"the configurable `{name}`"
-        if isinstance(node, ast.Attribute):
-            heads = set(parts[:-1])
-            if (heads & _SETTINGS_HEADS or any(p.endswith(("settings", "config", "_cfg", "_conf")) for p in parts[:-1])) \
-                    and _CONFIG_KEY.search(parts[-1]):
-                return f"configuration (`{name}`)"
-        if isinstance(node, ast.Subscript):
-            key = node.slice
-            if isinstance(key, ast.Constant) and isinstance(key.value, str) and _CONFIG_KEY.search(key.value):
-                last = parts[-1]
-                if last in ("config", "settings", "CONFIG", "SETTINGS") or last.endswith(("config", "settings")):
-                    return f"configuration (`{name}[{key.value!r}]`)"
-    if isinstance(node, ast.Call):
-        func = node.func
-        # request.args.get("url"), request.json.get("url"), settings.get("WEBHOOK_URL")
-        if isinstance(func, ast.Attribute) and func.attr in ("get", "getlist", "get_json", "__getitem__"):
-            inner = describe_source(func.value, imports, scopes, depth + 1) if func.attr != "get_json" else None
-            if inner:
-                return inner
-            base = dotted(func.value) or ""
-            bparts = base.split(".")
-            if "request" in bparts[:2] and func.attr == "get_json":
-                return "the incoming request"
-            if "request" in bparts[:2] and len(bparts) > 1 and bparts[-1] in _REQUEST_ATTRS:
-                return "the incoming request"
-            if bparts[-1] in ("config", "settings", "CONFIG", "SETTINGS") and node.args and \
-                    isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str) and \
-                    _CONFIG_KEY.search(node.args[0].value):
-                return f"configuration (`{base}.get({node.args[0].value!r})`)"
-        if isinstance(func, ast.Attribute) and func.attr in ("format", "join", "rstrip", "strip", "lstrip",
-                                                              "replace", "lower"):
-            for part in (func.value, *node.args, *(k.value for k in node.keywords)):
-                found = describe_source(part, imports, scopes, depth + 1)
-                if found:
-                    return found
-        if isinstance(func, ast.Name) and func.id in ("str", "urljoin") or \
-                (qualname(func, imports) or "") in ("urllib.parse.urljoin", "posixpath.join"):
-            for part in node.args:
-                found = describe_source(part, imports, scopes, depth + 1)
-                if found:
-                    return found
-        return None
-    if isinstance(node, ast.JoinedStr):
-        for v in node.values:
-            if isinstance(v, ast.FormattedValue):
-                found = describe_source(v.value, imports, scopes, depth + 1)
-                if found:
-                    return found
-        return None
-    if isinstance(node, ast.BinOp):
-        return describe_source(node.left, imports, scopes, depth + 1) or (
-            describe_source(node.right, imports, scopes, depth + 1) if isinstance(node.op, ast.Mod) else None)
-    if isinstance(node, ast.BoolOp):
-        for v in node.values:
-            found = describe_source(v, imports, scopes, depth + 1)
-            if found:
-                return found
-        return None
-    if isinstance(node, ast.Name):
-        if _URLISH_NAME.match(node.id):
-            return f"the caller-supplied `{node.id}`"
-        func = scopes.function_of(node)
-        if func is not None and node.id in scopes.params(func) and _ROUTE_PARAM.search(node.id) and \
-                is_route_handler(func):
-            return f"the request parameter `{node.id}`"
-        values = scopes.values_of(node.id, node)
-        for v in values or ():
-            found = describe_source(v, imports, scopes, depth + 1)
-            if found:
-                return found
-    return None
+Scopes = Flow  # the name the network rules have always used
 
 
 _PY_VALIDATOR = re.compile(
@@ -288,6 +19,9 @@ _PY_VALIDATOR = re.compile(
     r"(valid|verif|allow|safe|check|sanitiz|permit)|^is_safe_url$|url_has_allowed_host_and_scheme|"
     r"^validate$|^validators\.url$|^ssrf"
 )
+
+
+_ADDRESS_CHECKS = {"is_private", "is_loopback", "is_link_local", "is_reserved", "is_global"}
 
 
 def python_has_url_validation(tree: ast.Module, imports: dict[str, str],
@@ -306,6 +40,8 @@ def python_has_url_validation(tree: ast.Module, imports: dict[str, str],
                     return True
         elif isinstance(node, ast.FunctionDef) and _PY_VALIDATOR.search(node.name):
             return True
+        elif isinstance(node, ast.Attribute) and node.attr in _ADDRESS_CHECKS:
+            return True  # ipaddress checks: `ip.is_private`, `addr.is_loopback` (SSRF guards at resolve time)
     return False
 
 

@@ -5,9 +5,10 @@ import ast
 import re
 from collections.abc import Iterator
 
-from checks.model import Hit
 from checks.lang import golang as go
-from checks.lang.python import call_name, kwarg
+from checks.lang.pyflow import Flow
+from checks.lang.python import anchor_line, call_name
+from checks.model import Hit, Severity
 from checks.registry import Context, Example, rule
 from checks.security import _web
 from checks.source import SourceFile
@@ -50,8 +51,10 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
 def _python(f: SourceFile) -> Iterator[Hit]:
     if "jwt" not in f.text.lower() and "jose" not in f.text.lower():
         return
-    tree, imports = f.python, f.python_imports
-    assigns = _web.module_assignments(tree, f.python_of(ast.Assign, ast.AnnAssign))
+    imports = f.python_imports
+    flow = Flow(f.python, f.python_parents)
+    unverified: list[tuple[int, str]] = []
+    verifies = False  # the module also decodes tokens with a key and verification on
     for call in f.python_of(ast.Call):
         name = call_name(call, imports)
         short = name.rsplit(".", 1)[-1]
@@ -59,20 +62,34 @@ def _python(f: SourceFile) -> Iterator[Hit]:
             continue
         jwtish = bool(re.search(r"(^|\.)(jwt|jose|jwt_api|api_jwt|PyJWT\(\)|JWT\(\)|jws)(\.|$)", name, re.I)) \
             or "jwt" in name.lower()
-        options = _web.resolve_py(kwarg(call, "options"), assigns)
-        vs = _web.dict_get(options, "verify_signature")
-        if _web.is_false(vs):
-            yield Hit(call.lineno, message="`jwt.decode(..., options={\"verify_signature\": False})` accepts "
-                                           "forged tokens")
+        # options={"verify_signature": False}, given inline, through a variable or inside **kwargs
+        vs = flow.dict_entry(flow.keyword(call, "options"), "verify_signature")
+        if flow.is_false(vs):
+            unverified.append((anchor_line(call, vs),
+                               "`jwt.decode(..., options={\"verify_signature\": False})` accepts forged tokens"))
             continue
         if not jwtish:
             continue
-        if _web.is_false(kwarg(call, "verify")):
-            yield Hit(call.lineno, message="`jwt.decode(..., verify=False)` skips signature verification")
+        verify = flow.keyword(call, "verify")
+        if flow.is_false(verify):
+            unverified.append((anchor_line(call, verify),
+                               "`jwt.decode(..., verify=False)` skips signature verification"))
             continue
-        algs = _web.str_items(_web.resolve_py(kwarg(call, "algorithms") or kwarg(call, "algorithm"), assigns))
+        algs_arg = flow.keyword(call, "algorithms") or flow.keyword(call, "algorithm")
+        algs = _web.str_items(flow.resolve(algs_arg))
         if algs and any(a.lower() == "none" for a in algs):
-            yield Hit(call.lineno, message="`algorithms` allows `none`, so unsigned tokens are accepted")
+            yield Hit(anchor_line(call, algs_arg), message="`algorithms` allows `none`, so unsigned tokens are "
+                                                           "accepted")
+        elif short == "decode" and (len(call.args) > 1 or flow.keyword(call, "key") is not None):
+            verifies = True
+    for line, message in unverified:
+        if verifies:
+            # reading the claims of a token this module verifies elsewhere: dangerous only on a path that
+            # skips that verification
+            yield Hit(line, severity=Severity.MEDIUM, message=message + "; verify that every caller checked the "
+                      "token first", note="MEDIUM: this module also verifies tokens with a key")
+        else:
+            yield Hit(line, message=message)
 
 
 # --- Go -------------------------------------------------------------------------------------

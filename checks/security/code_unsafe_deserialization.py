@@ -4,10 +4,12 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from checks.model import Hit
 from checks.lang.python import call_name, dotted, kwarg, qualname
+from checks.model import Hit, Severity
 from checks.registry import Context, Example, rule
 from checks.security import _net
+from checks.security._deser_other import go_gob_from_network, js_node_serialize
+from checks.security._py_origin import OPERATOR, REQUEST, Origins
 from checks.source import SourceFile
 
 _SAFE_LOADERS = {"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"}
@@ -15,6 +17,9 @@ _UNSAFE_LOADERS = {"Loader", "CLoader", "UnsafeLoader", "CUnsafeLoader", "FullLo
 _YAML_UNSAFE_FUNCS = {"yaml.unsafe_load", "yaml.unsafe_load_all", "yaml.full_load", "yaml.full_load_all"}
 _PICKLE_MODS = {"pickle", "cPickle", "_pickle", "dill", "cloudpickle", "jsonpickle"}
 _PICKLE_LOADS = {"loads", "load", "Unpickler", "decode"}
+# readers that unpickle a file or buffer they are given
+_PICKLE_FILE_READERS = {"pandas.read_pickle", "torch.load", "numpy.load", "joblib.load",
+                        "sklearn.externals.joblib.load"}
 
 
 @rule(
@@ -22,13 +27,16 @@ _PICKLE_LOADS = {"loads", "load", "Unpickler", "decode"}
     severity="HIGH",
     area="security",
     title="Unsafe deserialization or dynamic code execution",
-    why="`yaml.load` with the default/full loader, `pickle`, `marshal` and `eval`/`exec` can construct "
+    why="`yaml.load` with the default/full loader, `pickle` (and `dill`, `shelve`, `jsonpickle`, `torch.load`), "
+        "`marshal`, `eval`/`exec`, JS `node-serialize` and Go `gob` streams from the network can construct "
         "arbitrary objects or run code, so whoever controls the input controls the process.",
     fix="Use `yaml.safe_load` (or `Loader=yaml.SafeLoader`), exchange data as JSON instead of pickle/marshal, "
         "and replace `eval` with `ast.literal_eval` or an explicit parser.",
-    kinds={"python"},
-    # every finding names yaml.*, a pickle-family module (cPickle, dill...), marshal, eval or exec
-    prefilter=("yaml", "pickle", "Pickle", "dill", "marshal", "eval", "exec"),
+    kinds={"python", "go", "js"},
+    # every finding names yaml.*, a pickle-family module (cPickle, dill, shelve...), marshal, eval or exec,
+    # torch.load, Go's encoding/gob or JS node-serialize
+    prefilter=("yaml", "pickle", "Pickle", "dill", "shelve", "marshal", "eval", "exec", "torch", "gob",
+               "node-serialize"),
     example=Example(
         path="app/config_loader.py",
         bad='import yaml\n\n\ndef load(path):\n    with open(path) as fh:\n        return yaml.load(fh)\n',
@@ -36,9 +44,19 @@ _PICKLE_LOADS = {"loads", "load", "Unpickler", "decode"}
     ),
 )
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
+    if "go" in f.kinds:
+        yield from go_gob_from_network(f.go)
+    elif "js" in f.kinds:
+        yield from js_node_serialize(f.path, f.text, f.line_at)
+    elif "python" in f.kinds:
+        yield from _python(f)
+
+
+def _python(f: SourceFile) -> Iterator[Hit]:
     tree = f.python
     imports = f.python_imports
     scopes = _net.Scopes(tree, f.python_parents)
+    origins = Origins(tree, imports, scopes, f.python_of(ast.Call))
     defined = {n.name for n in f.python_of(ast.FunctionDef, ast.AsyncFunctionDef)}
     safe_classes = _safe_loader_classes(f.python_of(ast.ClassDef), imports)
     for call in f.python_of(ast.Call):
@@ -48,15 +66,15 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
             yield Hit(call.lineno, end_line=call.end_lineno,
                       message=f"`{dotted(call.func)}` can construct arbitrary Python objects from the YAML input")
         elif name in ("yaml.load", "yaml.load_all"):
-            loader = kwarg(call, "Loader") or (call.args[1] if len(call.args) > 1 else None)
-            problem = _loader_problem(loader, imports, safe_classes, call)
+            loader = scopes.keyword(call, "Loader") or (call.args[1] if len(call.args) > 1 else None)
+            problem = _loader_problem(scopes.resolve(loader), imports, safe_classes, call)
             if problem:
                 yield Hit(call.lineno, end_line=call.end_lineno, message=f"`{dotted(call.func)}` {problem}")
         elif mod.split(".")[0] in _PICKLE_MODS and fn in _PICKLE_LOADS and (mod != "jsonpickle" or fn == "decode"):
             if fn == "decode" and mod != "jsonpickle":
                 continue
             data = call.args[0] if call.args else (kwarg(call, "data") or kwarg(call, "file"))
-            if data is None or _net.is_constant(data, scopes):
+            if data is None or scopes.is_constant(data):
                 continue
             if fn in ("load", "Unpickler") and _local_file(data, scopes, imports):
                 continue
@@ -65,9 +83,27 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
             yield Hit(call.lineno, end_line=call.end_lineno,
                       message=f"`{dotted(call.func)}` deserializes {_what(data)} with {mod}, which runs code "
                               "embedded in the payload")
+        elif name in ("shelve.open", "shelve.DbfilenameShelf") or name in _PICKLE_FILE_READERS:
+            data = call.args[0] if call.args else (kwarg(call, "filename") or kwarg(call, "filepath_or_buffer")
+                                                   or kwarg(call, "f"))
+            if data is None or scopes.is_constant(data) or _local_file(data, scopes, imports):
+                continue
+            if name == "torch.load" and scopes.constant(kwarg(call, "weights_only")) is True:
+                continue
+            if name == "numpy.load" and scopes.constant(kwarg(call, "allow_pickle")) is not True:
+                continue
+            origin = origins.of(data)
+            if origin is not None and origin.kind == OPERATOR:
+                continue  # a model/cache file the operator points at
+            message = f"`{dotted(call.func)}` unpickles {_what(data)}, which runs code embedded in the file"
+            if origin is not None and origin.kind == REQUEST:
+                yield Hit(call.lineno, end_line=call.end_lineno, message=message)
+            else:
+                yield Hit(call.lineno, end_line=call.end_lineno, message=message, severity=Severity.MEDIUM,
+                          note="MEDIUM: a file path; dangerous when someone else can write that file")
         elif name in ("marshal.loads", "marshal.load"):
             data = call.args[0] if call.args else None
-            if data is not None and not _net.is_constant(data, scopes):
+            if data is not None and not scopes.is_constant(data):
                 yield Hit(call.lineno, end_line=call.end_lineno,
                           message=f"`{dotted(call.func)}` deserializes {_what(data)}; marshal is not safe for "
                                   "untrusted data")
@@ -76,7 +112,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                                                                                         "builtins.exec"):
             fn = name.rsplit(".", 1)[-1]
             code = call.args[0] if call.args else kwarg(call, "source")
-            if code is None or _net.is_constant(code, scopes):
+            if code is None or scopes.is_constant(code):
                 continue
             if _compiled_or_local(code, scopes, imports):
                 continue

@@ -5,16 +5,16 @@ import ast
 import re
 from collections.abc import Iterator
 
-from checks.model import Hit, Severity
 from checks.lang import golang as go
 from checks.lang.python import call_name, has_star_kwargs, kwarg
+from checks.model import Hit, Severity
 from checks.registry import Context, Example, rule
 from checks.security import _web
 from checks.source import ParseError, SourceFile
 
 _ACAO = "access-control-allow-origin"
 _WILD_REGEX = {".*", ".+", "^.*$", "^.+$", "*", "(.*)"}
-_PUBLIC_HINT = re.compile(r"\bpublic\b", re.I)
+_PUBLIC_HINT = re.compile(r"\bpublic\b", re.IGNORECASE)
 _ANN_ORIGIN = "nginx.ingress.kubernetes.io/cors-allow-origin"
 _ANN_ENABLE = "nginx.ingress.kubernetes.io/enable-cors"
 
@@ -70,7 +70,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
 
 
 _NGINX_ACAO = re.compile(r"""^\s*(?:[\w./-]+\s*:\s*[|>]?-?\s*)?(?:more_set_headers\s+["']|add_header\s+)["']?"""
-                         r"""Access-Control-Allow-Origin["']?\s*:?\s*["']?\*["']?(?:\s+always)?\s*["']?;""", re.I)
+                         r"""Access-Control-Allow-Origin["']?\s*:?\s*["']?\*["']?(?:\s+always)?\s*["']?;""", re.IGNORECASE)
 
 
 def _nginx(f: SourceFile) -> Iterator[Hit]:
@@ -80,6 +80,23 @@ def _nginx(f: SourceFile) -> Iterator[Hit]:
     for n, line in enumerate(f.lines, start=1):
         if _NGINX_ACAO.match(line):
             yield Hit(n, message="nginx sets `Access-Control-Allow-Origin: *`, so any website may call this API")
+
+
+_CREDENTIALS_ON = re.compile(r"""(?i)Access-Control-Allow-Credentials["']?\s*[,:=]\s*["']?true""")
+_TOKEN_HEADERS = re.compile(r"""(?i)Access-Control-Allow-Headers["']?\s*[,:=]\s*["'][^"'\n]*"""
+                            r"""(Authorization|[\w-]*Token|X-Api-Key)""")
+
+
+def _header_hit(f: SourceFile, line: int) -> Hit:
+    """`Access-Control-Allow-Origin: *` set by hand. Browsers send no cookies with `*`; when the API
+    authenticates with a header (`Authorization`, `X-Auth-Token`) a foreign page does not have, the
+    wildcard exposes only what is public anyway: MEDIUM."""
+    message = "The response sets `Access-Control-Allow-Origin: *`"
+    severity = _public(f, line, False)
+    if severity is None and not _CREDENTIALS_ON.search(f.text) and _TOKEN_HEADERS.search(f.text):
+        return Hit(line, message=message, severity=Severity.MEDIUM,
+                   note="MEDIUM: no credentials are allowed and the API authenticates with a request header")
+    return Hit(line, message=message, severity=severity)
 
 
 def _public(f: SourceFile, line: int, credentials: bool) -> Severity | None:
@@ -123,13 +140,11 @@ def _python(f: SourceFile) -> Iterator[Hit]:
                 # response.headers["Access-Control-Allow-Origin"] = "*"
                 if isinstance(t, ast.Subscript) and (_web.const_str(t.slice) or "").lower() == _ACAO \
                         and _web.const_str(node.value) == "*" and not _web.py_under_wildcard_condition(node, parent_of):
-                    yield Hit(node.lineno, message="The response sets `Access-Control-Allow-Origin: *`",
-                              severity=_public(f, node.lineno, False))
+                    yield _header_hit(f, node.lineno)
         elif isinstance(node, ast.Dict):
             for k, v in zip(node.keys, node.values, strict=True):
                 if (_web.const_str(k) or "").lower() == _ACAO and _web.const_str(v) == "*":
-                    yield Hit(k.lineno, message="The response sets `Access-Control-Allow-Origin: *`",
-                              severity=_public(f, k.lineno, False))
+                    yield _header_hit(f, k.lineno)
 
 
 def _py_call(f: SourceFile, call: ast.Call, imports: dict[str, str], assigns: dict, flask_cfg: bool
@@ -199,8 +214,7 @@ def _py_call(f: SourceFile, call: ast.Call, imports: dict[str, str], assigns: di
     # Django-style header setting: response.headers.setdefault / __setitem__ via call
     if short in ("setdefault", "set", "add", "append", "add_header") and len(call.args) >= 2:
         if (_web.const_str(call.args[0]) or "").lower() == _ACAO and _web.const_str(call.args[1]) == "*":
-            yield Hit(call.lineno, message="The response sets `Access-Control-Allow-Origin: *`",
-                      severity=_public(f, call.lineno, False))
+            yield _header_hit(f, call.lineno)
 
 
 # --- Go -------------------------------------------------------------------------------------
@@ -249,8 +263,7 @@ def _golang(f: SourceFile) -> Iterator[Hit]:
         elif method in ("Set", "Add", "Header", "SetHeader", "Set") and len(args) >= 2:
             if (go_str := go.string_value(args[0])) and go_str.lower() == _ACAO and go.string_value(args[1]) == "*" \
                     and not _web.go_under_wildcard_condition(node):
-                yield Hit(go.line(node), message="The response sets `Access-Control-Allow-Origin: *`",
-                          severity=_public(f, go.line(node), False))
+                yield _header_hit(f, go.line(node))
 
 
 def _go_field_assign(node: go.Node) -> tuple[str, go.Node] | None:
@@ -268,9 +281,9 @@ def _go_field_assign(node: go.Node) -> tuple[str, go.Node] | None:
 # --- JavaScript / TypeScript ---------------------------------------------------------------
 
 _JS_HEADER = re.compile(
-    r"""(?:setHeader|header|set|append)\(\s*['"]access-control-allow-origin['"]\s*,\s*['"]\*['"]""", re.I)
-_JS_ORIGIN_STAR = re.compile(r"""\bcors\s*\(\s*\{[^)]*?\borigin\s*:\s*(?:['"]\*['"]|true\b)""", re.S)
-_JS_HEADER_OBJ = re.compile(r"""['"]access-control-allow-origin['"]\s*:\s*['"]\*['"]""", re.I)
+    r"""(?:setHeader|header|set|append)\(\s*['"]access-control-allow-origin['"]\s*,\s*['"]\*['"]""", re.IGNORECASE)
+_JS_ORIGIN_STAR = re.compile(r"""\bcors\s*\(\s*\{[^)]*?\borigin\s*:\s*(?:['"]\*['"]|true\b)""", re.DOTALL)
+_JS_HEADER_OBJ = re.compile(r"""['"]access-control-allow-origin['"]\s*:\s*['"]\*['"]""", re.IGNORECASE)
 
 
 def _javascript(f: SourceFile) -> Iterator[Hit]:

@@ -5,11 +5,12 @@ import ast
 import re
 from collections.abc import Iterator
 
-from checks.model import Hit
 from checks.lang import golang as go
 from checks.lang.python import call_name, dotted, kwarg
+from checks.model import Hit, Severity
 from checks.registry import Context, Example, rule
-from checks.security import _net
+from checks.security import _net, _web
+from checks.security._py_origin import OPERATOR, REQUEST, Origins
 from checks.source import SourceFile
 
 _SUBPROCESS = {"run", "call", "check_call", "check_output", "Popen"}
@@ -22,6 +23,7 @@ _SAFE_CALLS = {"shlex.quote", "pipes.quote", "shlex.join", "quote"}
 _SHELLS = {"sh", "bash", "zsh", "dash", "ksh", "ash", "/bin/sh", "/bin/bash", "/usr/bin/bash", "/usr/bin/sh",
            "/bin/zsh", "/usr/bin/env", "cmd", "cmd.exe", "powershell", "pwsh", "powershell.exe"}
 _SHELL_FLAG = re.compile(r"^(-[a-z]*c|/c|-command|-Command|-c)$")
+_CLI_LIBS = ("click", "argparse", "typer", "fire", "docopt")
 _REQUEST_HEADS = ("request.args", "request.form", "request.values", "request.json", "request.GET",
                   "request.POST", "request.query_params", "request.data", "request.get_json()")
 
@@ -32,7 +34,9 @@ _REQUEST_HEADS = ("request.args", "request.form", "request.values", "request.jso
     area="security",
     title="Shell command built from a non-constant string",
     why="A command string that the shell parses and that contains variable data lets anyone who controls "
-        "that data run arbitrary commands on the host (`; rm -rf /`, `$(curl …)`).",
+        "that data run arbitrary commands on the host (`; rm -rf /`, `$(curl …)`). CRITICAL when request data "
+        "reaches the command (also through variables, f-strings, `%`, `.format()` and callers in the module); "
+        "HIGH when the origin is not visible; MEDIUM in command-line tools and for environment values.",
     fix="Pass an argument list without a shell (`subprocess.run([\"git\", \"clone\", \"--\", url])`, "
         "`exec.Command(\"git\", \"clone\", \"--\", url)`); if a shell is unavoidable, quote every value with "
         "`shlex.quote` and keep the command template constant.",
@@ -65,26 +69,32 @@ def _python(f: SourceFile) -> Iterator[Hit]:
         return name in _SAFE_CALLS or name.endswith(".quote") and "shlex" in name
 
     def dynamic(node: ast.AST | None) -> bool:
-        return node is not None and not _net.is_constant(node, scopes, safe_call=safe_call)
+        return node is not None and not scopes.is_constant(node, safe_call=safe_call)
 
-    for call in f.python_of(ast.Call):
+    calls = f.python_of(ast.Call)
+    origins = Origins(tree, imports, scopes, calls)
+    operator_tool = _web.is_non_prod_path(f.path) or any(
+        m.split(".")[0] in _CLI_LIBS for m in imports.values())
+
+    def graded(call: ast.Call, cmd: ast.AST, message: str) -> Hit:
+        return _graded_hit(call, message, [origins.of(p) for p in scopes.string_pieces(cmd)], operator_tool)
+
+    for call in calls:
         name = call_name(call, imports)
         mod, _, fn = name.rpartition(".")
         cmd = call.args[0] if call.args else kwarg(call, "args") or kwarg(call, "cmd") or kwarg(call, "command")
         if name in _ALWAYS_SHELL:
             if dynamic(cmd) and not isinstance(cmd, (ast.List, ast.Tuple)):
-                yield Hit(call.lineno, end_line=call.end_lineno,
-                          message=f"`{dotted(call.func)}` runs {_describe(cmd)} through the shell; "
-                                  "its value is not a constant or quoted with `shlex.quote`")
+                yield graded(call, cmd, f"`{dotted(call.func)}` runs {_describe(cmd)} through the shell; "
+                                        "its value is not a constant or quoted with `shlex.quote`")
             continue
         if mod != "subprocess" or fn not in _SUBPROCESS:
             continue
-        shell = kwarg(call, "shell")
-        if isinstance(shell, ast.Constant) and shell.value:
+        shell = scopes.constant(kwarg(call, "shell"))
+        if shell is True or shell == 1:
             if dynamic(cmd) and not isinstance(cmd, (ast.List, ast.Tuple)):
-                yield Hit(call.lineno, end_line=call.end_lineno,
-                          message=f"`{dotted(call.func)}(..., shell=True)` runs {_describe(cmd)}, which is "
-                                  "not a constant string or quoted with `shlex.quote`")
+                yield graded(call, cmd, f"`{dotted(call.func)}(..., shell=True)` runs {_describe(cmd)}, which is "
+                                        "not a constant string or quoted with `shlex.quote`")
             continue
         if isinstance(cmd, (ast.List, ast.Tuple)):
             # ["sh", "-c", "echo " + x]: the list form still hands a built script to a shell
@@ -102,6 +112,23 @@ def _python(f: SourceFile) -> Iterator[Hit]:
                 yield Hit(hit.lineno, message=f"`{dotted(call.func)}` passes request data "
                           f"`{dotted(hit) or 'value'}` as a command argument with no `--` before it, so a "
                           "value starting with `-` is read as an option")
+
+
+def _graded_hit(call: ast.Call, message: str, origins: list, operator_tool: bool) -> Hit:
+    """CRITICAL when request data reaches the shell; MEDIUM in operator-run tools and for values only
+    the operator sets; HIGH (verify) when the file does not show where the value comes from."""
+    kinds = {o.kind for o in origins if o is not None}
+    if REQUEST in kinds:
+        return Hit(call.lineno, end_line=call.end_lineno, message=message)
+    if operator_tool:
+        return Hit(call.lineno, end_line=call.end_lineno, message=message, severity=Severity.MEDIUM,
+                   note="MEDIUM: a command-line/tooling script, run by the operator with their own input")
+    if kinds == {OPERATOR}:
+        return Hit(call.lineno, end_line=call.end_lineno, message=message, severity=Severity.MEDIUM,
+                   note="MEDIUM: the command is built from values only the operator sets (environment)")
+    return Hit(call.lineno, end_line=call.end_lineno, severity=Severity.HIGH,
+               message=message + "; verify where the value comes from (CRITICAL if a user can set it)",
+               note="HIGH: no request data reaches this command in this file")
 
 
 def _describe(node: ast.AST | None) -> str:

@@ -5,14 +5,15 @@ import ast
 import re
 from collections.abc import Iterator
 
-from checks.model import Hit
 from checks.lang import golang as go
 from checks.lang.python import call_name, dotted, kwarg, qualname
+from checks.model import Hit, Severity
 from checks.registry import Context, Example, rule
 from checks.security import _net
+from checks.security._py_origin import OPERATOR, REQUEST, UNKNOWN, Origin, Origins
 from checks.source import SourceFile
 
-_PY_LIBS = ("requests", "httpx", "aiohttp", "urllib3", "niquests")
+_PY_LIBS = ("requests", "httpx", "aiohttp", "urllib3", "niquests", "urllib")
 _PY_METHODS = {"get", "post", "put", "patch", "delete", "head", "options", "request", "stream", "urlopen",
                "ws_connect"}
 _CLIENTISH = re.compile(r"(?i)(session|client|http)$")
@@ -26,7 +27,10 @@ _GO_VALIDATOR = re.compile(
     r"\.Scheme\s*(!=|==)|\.Hostname\(\)\s*(!=|==)|\.Host\s*(!=|==)\s*\"|ssrf|"
     # a call to a validator defined elsewhere (another package): `netutil.ValidateEndpoint(u)`
     r"\b\w*(?:[Vv]alidat|[Vv]erif|[Ss]anitiz|[Rr]estrict)\w*(?:URL|Url|URI|Uri|Endpoint|Host|Domain|Target|Webhook|"
-    r"Addr|Destination|Scheme)\w*\s*\(")
+    r"Addr|Destination|Scheme)\w*\s*\(|"
+    # dial-time protection: a transport/dialer that refuses private, loopback and link-local addresses
+    r"(?i:private_?networks?|block_?private|deny_?private)|\.Is(?:Private|Loopback|LinkLocalUnicast)\(\)|"
+    r"(?i:safeurl|ssrf)\.")
 
 
 @rule(
@@ -34,9 +38,11 @@ _GO_VALIDATOR = re.compile(
     severity="HIGH",
     area="security",
     title="Outbound request to an unvalidated, configurable URL",
-    why="When the target URL comes from a request, a tenant setting or the environment and nobody checks its "
+    why="When the target URL comes from a request, a user or tenant setting or a caller and nobody checks its "
         "scheme and host, the service can be pointed at cloud metadata endpoints, internal admin APIs or "
-        "`file://` URLs (server-side request forgery).",
+        "`file://` URLs (server-side request forgery). HIGH for request data; MEDIUM (verify) for settings, "
+        "fields and parameters whose origin the code does not show; URLs only the operator sets (environment, "
+        "flags, settings filled from them) are not reported.",
     fix="Parse the URL once and validate it before use: require `https`, match the host against an allowlist "
         "and reject private/loopback addresses (e.g. a `ValidateEndpoint(u)` / `validate_webhook_url(u)` helper "
         "called where the value is accepted).",
@@ -68,10 +74,12 @@ def _python(f: SourceFile) -> Iterator[Hit]:
     imports = f.python_imports
     libs = {v.split(".")[0] for v in imports.values()} & set(_PY_LIBS)
     if not libs or _net.python_has_url_validation(
-            tree, imports, f.python_of(ast.Call, ast.Compare, ast.FunctionDef)):
+            tree, imports, f.python_of(ast.Call, ast.Compare, ast.FunctionDef, ast.Attribute)):
         return
     scopes = _net.Scopes(tree, f.python_parents)
-    for call in f.python_of(ast.Call):
+    calls = f.python_of(ast.Call)
+    origins = Origins(tree, imports, scopes, calls)
+    for call in calls:
         if not isinstance(call.func, (ast.Attribute, ast.Name)):
             continue
         name = call_name(call, imports)
@@ -89,11 +97,19 @@ def _python(f: SourceFile) -> Iterator[Hit]:
             url = call.args[0] if call.args else kwarg(call, "url")
         if url is None:
             continue
-        source = _net.describe_source(url, imports, scopes)
-        if source:
+        source = origins.of(url)
+        if source is None or source.kind == OPERATOR:
+            continue  # a URL only the operator sets (environment, settings filled from it) is not SSRF
+        shown = dotted(call.func)
+        if source.kind == REQUEST:
             yield Hit(call.lineno, end_line=call.end_lineno,
-                      message=f"`{dotted(call.func)}` sends a request to a URL taken from {source} with no "
+                      message=f"`{shown}` sends a request to a URL taken from {source.text} with no "
                               "scheme/host validation in this module")
+        else:
+            yield Hit(call.lineno, end_line=call.end_lineno, severity=Severity.MEDIUM,
+                      message=f"`{shown}` sends a request to a URL taken from {source.text}; verify that only "
+                              "the operator can set it, or validate its scheme/host",
+                      note="MEDIUM: where this URL comes from is not visible in this file")
 
 
 def _http_client(node: ast.AST, imports: dict[str, str], scopes: _net.Scopes) -> bool:
@@ -139,21 +155,33 @@ def _go(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         else:
             continue
         source = _go_source(url, call)
-        if source:
+        if source is None or source.kind == OPERATOR:
+            continue
+        if source.kind == REQUEST:
             yield Hit(go.line(call), end_line=go.end_line(call),
-                      message=f"`{name}` targets {source} and nothing in this package validates its scheme/host")
+                      message=f"`{name}` targets {source.text} and nothing in this package validates its "
+                              "scheme/host")
+        else:
+            yield Hit(go.line(call), end_line=go.end_line(call), severity=Severity.MEDIUM,
+                      message=f"`{name}` targets {source.text}, which nothing in this package validates; verify "
+                              "that only the operator can set it, or validate its scheme/host",
+                      note="MEDIUM: where this URL comes from is not visible in this package")
 
 
-def _go_source(url, call, depth: int = 0) -> str | None:
+_GO_OPERATOR = re.compile(r"^(os\.(Getenv|LookupEnv)|viper\.Get\w*|flag\.\w+|pflag\.\w+)$")
+
+
+def _go_source(url, call, depth: int = 0) -> Origin | None:
+    """Where the URL comes from: request input (HIGH), the operator (silent) or a field/parameter."""
     if depth > 3:
         return None
     for node in go.walk(url):
         if node.type == "call_expression":
             cname = go.call_name(node)
-            if cname in ("os.Getenv", "os.LookupEnv", "viper.GetString"):
-                return f"`{go.text(node)}`"
+            if _GO_OPERATOR.match(cname):
+                return Origin(OPERATOR, f"`{go.text(node)}`")
             if _GO_REQUEST_READ.search(go.text(node.child_by_field_name("function")) + "("):
-                return f"request input `{go.text(node)}`"
+                return Origin(REQUEST, f"request input `{go.text(node)}`")
         if node.type == "selector_expression":
             field = go.text(node.child_by_field_name("field"))
             operand = go.text(node.child_by_field_name("operand"))
@@ -161,7 +189,7 @@ def _go_source(url, call, depth: int = 0) -> str | None:
                 continue
             if _GO_FIELD.search(field) and not (node.parent is not None and node.parent.type == "call_expression"
                                                 and node.parent.child_by_field_name("function") == node):
-                return f"the configurable `{go.text(node)}`"
+                return Origin(UNKNOWN, f"the configurable `{go.text(node)}`")
         if node.type == "identifier" and depth < 3:
             origin = _go_local_origin(go.text(node), call)
             if origin is None:

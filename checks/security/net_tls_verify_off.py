@@ -5,11 +5,12 @@ import ast
 import re
 from collections.abc import Iterator
 
-from checks.model import Hit
 from checks.lang import golang as go
-from checks.lang.python import call_name, dotted, kwarg, qualname
-from checks.security._net import go_local_name
+from checks.lang.pyflow import Flow
+from checks.lang.python import anchor_line, call_name, dotted, qualname
+from checks.model import Hit, Severity
 from checks.registry import Context, Example, rule
+from checks.security._net import go_enclosing_func, go_local_name
 from checks.source import SourceFile
 
 _HTTP_LIBS = ("requests", "httpx", "aiohttp", "urllib3", "niquests", "pip._vendor.requests")
@@ -49,10 +50,6 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         yield from _go(f)
 
 
-def _is_false(node: ast.AST | None) -> bool:
-    return isinstance(node, ast.Constant) and node.value is False
-
-
 def _cert_none(node: ast.AST | None, imports: dict[str, str]) -> bool:
     if node is None:
         return False
@@ -83,18 +80,12 @@ def _python(f: SourceFile) -> Iterator[Hit]:
     imports = f.python_imports
     parent = f.python_parents
     http_module = any(v.split(".")[0] in _HTTP_LIBS for v in imports.values())
-    # module constants bound once to False: `VERIFY_SSL = False` ... `requests.get(u, verify=VERIFY_SSL)`
-    bound: dict[str, list[ast.expr]] = {}
-    for stmt in tree.body:
-        if isinstance(stmt, ast.Assign):
-            for t in stmt.targets:
-                if isinstance(t, ast.Name):
-                    bound.setdefault(t.id, []).append(stmt.value)
-    false_names = frozenset(k for k, v in bound.items() if len(v) == 1 and _is_false(v[0]))
+    # `VERIFY_SSL = False` ... `requests.get(u, verify=VERIFY_SSL)`; `kw = {"verify": False}` ... `get(u, **kw)`
+    flow = Flow(tree, parent)
     for node in f.python_of(ast.Call, ast.Dict, ast.Assign, ast.AnnAssign):
         if isinstance(node, ast.Call):
             # the (costly) ancestor test only for calls that would be reported
-            hits = list(_py_call(node, imports, http_module, false_names))
+            hits = list(_py_call(node, imports, http_module, flow))
             if hits and not _conditional_on_config(node, parent):
                 yield from hits
         elif isinstance(node, ast.Dict):
@@ -111,7 +102,7 @@ def _python(f: SourceFile) -> Iterator[Hit]:
                 tname = dotted(target) or target.attr
                 if target.attr == "verify_mode" and _cert_none(value, imports):
                     yield Hit(node.lineno, message=f"`{tname} = ssl.CERT_NONE` accepts any certificate")
-                elif target.attr == "verify" and _is_false(value) and http_module:
+                elif target.attr == "verify" and flow.is_false(value) and http_module:
                     yield Hit(node.lineno, message=f"`{tname} = False` turns off TLS verification for every "
                                                    "request of this session")
                 elif target.attr == "_create_default_https_context" and value is not None and \
@@ -120,8 +111,7 @@ def _python(f: SourceFile) -> Iterator[Hit]:
                                                    "for the whole process")
 
 
-def _py_call(node: ast.Call, imports: dict[str, str], http_module: bool,
-             false_names: frozenset[str] = frozenset()) -> Iterator[Hit]:
+def _py_call(node: ast.Call, imports: dict[str, str], http_module: bool, flow: Flow) -> Iterator[Hit]:
     name = call_name(node, imports)
     if name.endswith("_create_unverified_context") and name.startswith(("ssl.", "_create")):
         yield Hit(node.lineno, message=f"`{dotted(node.func)}()` creates an SSL context that accepts "
@@ -129,26 +119,24 @@ def _py_call(node: ast.Call, imports: dict[str, str], http_module: bool,
         return
     if name.startswith(_NOT_TLS):
         return
-    verify = kwarg(node, "verify")
-    if isinstance(verify, ast.Name) and verify.id in false_names:
-        verify = ast.Constant(value=False)
+    verify = flow.keyword(node, "verify")
     short = name.rsplit(".", 1)[-1]
     lib_call = name.split(".")[0] in _HTTP_LIBS
-    if _is_false(verify) and (lib_call or (http_module and short in _HTTP_METHODS)):
-        yield Hit(node.lineno, end_line=node.end_lineno,
+    if flow.constant(verify) is False and (lib_call or (http_module and short in _HTTP_METHODS)):
+        yield Hit(anchor_line(node, verify), end_line=node.end_lineno,
                   message=f"`{dotted(node.func)}(..., verify=False)` skips TLS certificate verification")
         return
     for key in ("ssl", "verify_ssl"):
-        value = kwarg(node, key)
-        if _is_false(value) and (name.startswith("aiohttp.") or (
+        value = flow.keyword(node, key)
+        if flow.constant(value) is False and (name.startswith("aiohttp.") or (
                 "aiohttp" in {v.split(".")[0] for v in imports.values()} and short in _HTTP_METHODS)):
-            yield Hit(node.lineno, end_line=node.end_lineno,
+            yield Hit(anchor_line(node, value), end_line=node.end_lineno,
                       message=f"`{dotted(node.func)}(..., {key}=False)` skips TLS certificate verification")
             break
     else:
-        reqs = kwarg(node, "cert_reqs")
-        if _cert_none(reqs, imports):
-            yield Hit(node.lineno, end_line=node.end_lineno,
+        reqs = flow.keyword(node, "cert_reqs")
+        if _cert_none(flow.resolve(reqs), imports):
+            yield Hit(anchor_line(node, reqs), end_line=node.end_lineno,
                       message=f"`{dotted(node.func)}(..., cert_reqs=CERT_NONE)` skips certificate checks")
 
 
@@ -161,7 +149,34 @@ def _tls_literal(node, tls_name: str | None) -> bool:
     return False
 
 
+_GO_OWN_CHECK = re.compile(r"VerifyPeerCertificate|VerifyConnection|\.PeerCertificates\b")
+_GO_OPT_IN = re.compile(r"(?i)insecure|skip_?verify|skipverify|ignore\w*(tls|ssl|cert)|(tls|ssl|cert)\w*(error|verify)|"
+                        r"self_?signed|allow_?invalid")
+
+
+def _go_context(node) -> tuple[Severity | None, str | None]:
+    """Lower the severity when the code verifies certificates itself (an expiry or pinning check reading
+    `PeerCertificates`) or only skips verification behind an explicit opt-in flag."""
+    func = go_enclosing_func(node)
+    if func is not None and _GO_OWN_CHECK.search(go.text(func)):
+        return Severity.LOW, "LOW: the code inspects the peer certificates itself (an expiry or pinning check)"
+    for anc in go.ancestors(node):
+        if anc is func:
+            break
+        if anc.type == "if_statement":
+            cond = go.text(anc.child_by_field_name("condition"))
+            if _GO_OPT_IN.search(cond):
+                return Severity.MEDIUM, f"MEDIUM: only when `{cond.strip()[:60]}` opts in"
+    return None, None
+
+
 def _go(f: SourceFile) -> Iterator[Hit]:
+    for hit in _go_hits(f):
+        severity, note = _go_context(hit[0])
+        yield Hit(go.line(hit[0]), message=hit[1], severity=severity, note=note)
+
+
+def _go_hits(f: SourceFile) -> Iterator[tuple]:
     root = f.go
     tls_name = go_local_name(root, "crypto/tls")
     for node in go.walk(root, "keyed_element", "assignment_statement"):
@@ -169,8 +184,7 @@ def _go(f: SourceFile) -> Iterator[Hit]:
             kids = [c for c in node.named_children if c.type != "comment"]
             if len(kids) >= 2 and go.text(kids[0]).strip() == "InsecureSkipVerify" and \
                     go.text(kids[-1]).strip() == "true" and _tls_literal(node, tls_name):
-                yield Hit(go.line(node), message="`InsecureSkipVerify: true` disables TLS certificate and host "
-                                                 "name verification")
+                yield node, "`InsecureSkipVerify: true` disables TLS certificate and host name verification"
         else:
             left = node.child_by_field_name("left")
             right = node.child_by_field_name("right")
@@ -180,5 +194,4 @@ def _go(f: SourceFile) -> Iterator[Hit]:
             for lhs, rhs in zip(lefts, rights, strict=False):
                 if go.text(lhs).endswith(".InsecureSkipVerify") and go.text(rhs).strip() == "true" and \
                         (tls_name or "tls" in go.text(lhs).lower()):
-                    yield Hit(go.line(node), message=f"`{go.text(lhs)} = true` disables TLS certificate "
-                                                     "verification")
+                    yield node, f"`{go.text(lhs)} = true` disables TLS certificate verification"

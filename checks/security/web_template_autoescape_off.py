@@ -5,10 +5,18 @@ import ast
 import re
 from collections.abc import Iterator
 
-from checks.model import Hit
-from checks.lang.python import call_name, dotted, has_star_kwargs, is_constant_expr, kwarg
+from checks.lang.pyflow import Flow
+from checks.lang.python import (
+    anchor_line,
+    call_name,
+    dotted,
+    has_star_kwargs,
+    is_constant_expr,
+)
+from checks.model import Hit, Severity
 from checks.registry import Context, Example, rule
 from checks.security import _web
+from checks.security._go_text_template import text_template_html
 from checks.source import SourceFile
 
 _JINJA_ENV = {"jinja2.Environment", "jinja2.environment.Environment", "jinja2.Template",
@@ -30,6 +38,9 @@ _NON_HTML_HINT = re.compile(r"(?i)[\w*}-]\.(ya?ml|toml|json|txt|md|rst|sql|py|go
                             r"StrictUndefined")
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z][\w-]*[\s/>]")
 _AUTOESCAPE_OFF_TAG = re.compile(r"\{%-?\s*autoescape\s+(off|false|False)\s*-?%\}")
+# where `autoescape` sits among the positional parameters of jinja2.Environment(...) / Template(source, ...)
+_AUTOESCAPE_POSITION = {"Template": 17}
+_ENV_AUTOESCAPE_POSITION = 16
 
 
 @rule(
@@ -41,8 +52,8 @@ _AUTOESCAPE_OFF_TAG = re.compile(r"\{%-?\s*autoescape\s+(off|false|False)\s*-?%\
         "into the page becomes live HTML/JavaScript: a stored or reflected XSS.",
     fix="Create Jinja2 environments with `autoescape=select_autoescape([\"html\", \"xml\"])` (or `True`), keep "
         "Django's default escaping, and build safe HTML with `format_html`/`Markup(...).format(...)` "
-        "instead of marking raw strings safe.",
-    kinds={"python", "html"},
+        "instead of marking raw strings safe; in Go render HTML with `html/template`, never `text/template`.",
+    kinds={"python", "html", "go"},
     example=Example(
         path="app/render.py",
         bad='from jinja2 import Environment, FileSystemLoader\n\n'
@@ -55,7 +66,13 @@ _AUTOESCAPE_OFF_TAG = re.compile(r"\{%-?\s*autoescape\s+(off|false|False)\s*-?%\
 )
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     if "python" in f.kinds:
-        yield from _python(f)
+        seen: set[int] = set()  # `{"autoescape": False}` passed as `**opts` is one finding, not two
+        for hit in _python(f):
+            if hit.line not in seen:
+                seen.add(hit.line)
+                yield hit
+    elif "go" in f.kinds:
+        yield from text_template_html(f.go, f.text)
     elif "html" in f.kinds:
         if not _TAG.search(f.text):
             return  # a plain-text (e.g. email body) template: escaping HTML would be wrong there
@@ -70,42 +87,68 @@ def _python(f: SourceFile) -> Iterator[Hit]:
     html_file = bool(_HTML_HINT.search(f.text)) or not _NON_HTML_HINT.search(f.text)
     tooling = _web.is_non_prod_path(f.path)
     parent_of = f.python_parents
+    flow = Flow(f.python, parent_of)
     for node in f.python_of(ast.Call, ast.Assign, ast.Dict):
         if isinstance(node, ast.Call):
-            yield from _call(f, node, imports, html_file, tooling, parent_of)
+            yield from _call(f, node, imports, html_file, tooling, parent_of, flow)
         elif isinstance(node, ast.Assign):
             for t in node.targets:
-                # app.jinja_env.autoescape = False / env.autoescape = False
-                if isinstance(t, ast.Attribute) and t.attr == "autoescape" and _web.is_false(node.value):
-                    yield Hit(node.lineno, message=f"`{dotted(t) or 'autoescape'} = False` turns off HTML escaping")
+                # app.jinja_env.autoescape = False / env.autoescape = False / jinja_options["autoescape"] = False
+                key = _web.const_str(t.slice) if isinstance(t, ast.Subscript) else None
+                if (isinstance(t, ast.Attribute) and t.attr == "autoescape" or key == "autoescape") and \
+                        flow.is_false(node.value):
+                    shown = dotted(t) if isinstance(t, ast.Attribute) else f"{dotted(t.value) or ''}[\"autoescape\"]"
+                    yield Hit(node.value.lineno, message=f"`{shown} = False` turns off HTML escaping")
         elif isinstance(node, ast.Dict):
             for k, v in zip(node.keys, node.values, strict=True):
                 # Django TEMPLATES OPTIONS / Flask jinja_options {"autoescape": False}
-                if _web.const_str(k) == "autoescape" and _web.is_false(v):
-                    yield Hit(k.lineno, message="`\"autoescape\": False` turns off HTML escaping in templates")
+                if _web.const_str(k) == "autoescape" and flow.is_false(v):
+                    yield Hit(v.lineno, message="`\"autoescape\": False` turns off HTML escaping in templates")
+
+
+def _autoescape_arg(call: ast.Call, short: str, flow: Flow) -> ast.expr | None:
+    """The `autoescape` argument in any form: keyword, `**options` the flow can read, or positional."""
+    value = next((kw.value for kw in call.keywords if kw.arg == "autoescape"), None)
+    if value is None:
+        spread = flow.keyword(call, "autoescape")
+        if spread is not None:  # from **options: the dict or `options["autoescape"] = …` line reports it
+            return spread if not flow.is_false(spread) else ast.Constant(value=None)
+    if value is None:
+        index = _AUTOESCAPE_POSITION.get(short, _ENV_AUTOESCAPE_POSITION)
+        if len(call.args) > index and not any(isinstance(a, ast.Starred) for a in call.args[:index + 1]):
+            value = call.args[index]
+    return value
 
 
 def _call(f: SourceFile, call: ast.Call, imports: dict[str, str], html_file: bool, tooling: bool,
-          parent_of: dict[ast.AST, ast.AST]) -> Iterator[Hit]:
+          parent_of: dict[ast.AST, ast.AST], flow: Flow) -> Iterator[Hit]:
     name = call_name(call, imports)
-    if name in _JINJA_ENV and tooling and not _web.is_false(kwarg(call, "autoescape")):
-        return  # docs/scripts tooling rendering Markdown or config
     if name in _JINJA_ENV:
         short = name.rsplit(".", 1)[-1]
-        value = kwarg(call, "autoescape")
+        value = _autoescape_arg(call, short, flow)
         if value is not None:
-            if _web.is_false(value):
-                yield Hit(call.lineno, message=f"`{short}(autoescape=False)` renders variables as raw HTML")
+            # an explicit False is a decision to turn escaping off, wherever the code lives
+            if flow.is_false(value):
+                yield Hit(anchor_line(call, value), message=f"`{short}(autoescape=False)` renders variables as raw HTML")
             return
+        if tooling:
+            return  # docs/scripts tooling rendering Markdown or config
         if has_star_kwargs(call) or _NON_HTML_ENV.search(name):
             return
         if short == "Template":
-            src = call.args[0] if call.args else None
-            literal_html = isinstance(src, ast.Constant) and isinstance(src.value, str) and _TAG.search(src.value)
-            if not (literal_html or html_file):
-                return
-            yield Hit(call.lineno, message="`jinja2.Template(...)` is created without `autoescape=True`, so "
-                                           "rendered values are not HTML-escaped")
+            src = flow.resolve(call.args[0]) if call.args else None
+            message = "`jinja2.Template(...)` is created without `autoescape=True`, so rendered values are not " \
+                      "HTML-escaped"
+            if isinstance(src, ast.Constant) and isinstance(src.value, str):
+                if _TAG.search(src.value):
+                    yield Hit(call.lineno, message=message)
+                return  # a visible template with no HTML in it (plain text, chat or issue-tracker markup)
+            if _STRONG_HTML.search(f.text):
+                yield Hit(call.lineno, message=message)
+            elif html_file:
+                yield Hit(call.lineno, severity=Severity.MEDIUM, message=message + "; verify whether the output "
+                          "is HTML", note="MEDIUM: the template text is not in this file and nothing here serves "
+                                          "HTML")
             return
         if not html_file:
             return  # configuration/code generation with Jinja2: not HTML
@@ -124,8 +167,31 @@ def _call(f: SourceFile, call: ast.Call, imports: dict[str, str], html_file: boo
             return
         if not _untrusted(arg, imports, cleaned) and not _local_untrusted(arg, fn, imports, cleaned):
             return
-        yield Hit(call.lineno, message=f"`{short}(...)` marks a non-literal value as safe HTML, bypassing "
-                                       "auto-escaping")
+        message = f"`{short}(...)` marks a non-literal value as safe HTML, bypassing auto-escaping"
+        pieces = flow.string_pieces(arg)
+        if _from_parameters_only(pieces, fn, flow):
+            # a helper/template tag formatting what its caller passes: the caller decides what is user data
+            yield Hit(call.lineno, severity=Severity.MEDIUM, message=message + "; verify what callers pass (use "
+                      "`format_html`/`Markup(...).format(...)` to escape it)",
+                      note="MEDIUM: built from this function's parameters, whose origin is not visible here")
+            return
+        yield Hit(call.lineno, message=message)
+
+
+_STRONG_HTML = re.compile(r"(?i)text/html|HTMLResponse|\.html?['\"]|<(html|body|div|p|a|span|table|ul|li|br|b|h[1-6])"
+                          r"[\s>/]")
+
+
+def _from_parameters_only(pieces: list[ast.expr], fn: ast.AST | None, flow: Flow) -> bool:
+    """Every piece is (an attribute of) a parameter of `fn` other than the request itself."""
+    if fn is None or not pieces:
+        return False
+    params = flow.params(fn)
+    for piece in pieces:
+        root = _root(piece)
+        if root is None or root not in params or root in ("request", "req"):
+            return False
+    return True
 
 
 def _safe_arg(arg: ast.expr, imports: dict[str, str]) -> bool:

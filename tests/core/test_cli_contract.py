@@ -188,7 +188,7 @@ def mixed(tmp_path: Path) -> Path:
     root = tmp_path / "tree"
     files = {
         "b/second.py": SECRET_PY + "x = 1\n" + SECRET_PY,
-        "a/first.py": "import os\n\n\ndef run(name):\n    os.system('ls ' + name)\n",
+        "a/first.py": "import os\nfrom flask import request\n\ndef run():\n    os.system('ls ' + request.args['name'])\n",
         "Dockerfile": ROOT_DOCKERFILE,
         "deploy/k8s/deployment.yaml": LATEST_DEPLOYMENT,
         "src/long.py": "".join(f"v{i} = {i}\n" for i in range(6)),
@@ -215,6 +215,11 @@ def test_json_shape_types_and_values(mixed: Path) -> None:
     for sev in SEVERITIES:
         assert data["counts"][sev] == sum(f["severity"] == sev for f in data["findings"])
     for f in data["findings"]:
+        suggestion = f.pop("suggestion", None)  # only on findings with a mechanical fix
+        if suggestion is not None:
+            assert list(suggestion) == ["path", "start_line", "end_line", "replacement"]
+            assert suggestion["path"] == f["path"] and 1 <= suggestion["start_line"] <= suggestion["end_line"]
+            assert isinstance(suggestion["replacement"], str)
         assert list(f) == list(FINDING_TYPES)
         for key, typ in FINDING_TYPES.items():
             assert type(f[key]) in (typ if isinstance(typ, tuple) else (typ,)), (key, f)
@@ -808,7 +813,12 @@ def test_file_level_rule_reports_when_the_file_is_touched(scoped: GitRepo) -> No
     assert "quality.file-too-long" not in rules  # long.py is not changed
     text = (scoped.path / "long.py").read_text().replace("v0 = 0", "v0 = 100")
     scoped.commit("touch", **{"long.py": text})
-    found = [f for f in as_json(cli("review", "--repo", str(scoped.path), "--format",
+    data = as_json(cli("review", "--repo", str(scoped.path), "--format", "json"))
+    # scope new (default): the file was already too long at the merge base -> not the change's
+    assert not [f for f in data["findings"] if f["rule"] == "quality.file-too-long"]
+    assert [f["path"] for f in data["preexisting"]["findings"] if f["rule"] == "quality.file-too-long"] \
+        == ["long.py"]
+    found = [f for f in as_json(cli("review", "--repo", str(scoped.path), "--scope", "added", "--format",
                                     "json"))["findings"] if f["rule"] == "quality.file-too-long"]
     assert [f["path"] for f in found] == ["long.py"]
 

@@ -11,7 +11,7 @@ def test_empty_config_gives_defaults() -> None:
     assert load_text(None) == Config()
     assert load_text("   \n# only a comment\n") == Config()
     c = Config()
-    assert (c.fail_on, c.scope, c.max_inline_comments, c.review_drafts) == (Severity.HIGH, "added", 25, False)
+    assert (c.fail_on, c.scope, c.max_inline_comments, c.review_drafts) == (Severity.HIGH, "new", 25, False)
 
 
 def test_full_config() -> None:

@@ -72,6 +72,22 @@ def test_pool_analysis_equals_sequential(monkeypatch) -> None:
     assert sequential.findings and _key(pooled) == _key(sequential)
 
 
+def test_pool_analysis_of_base_versions_equals_sequential(monkeypatch) -> None:
+    """Scope new: the base versions go to the pool with the heads; the split is the same."""
+    monkeypatch.setattr(parallel, "POOL_THRESHOLD", 10)
+    monkeypatch.setattr(parallel, "CHUNK_FILES", 7)
+    changes, texts = _pr(40)
+    modified = [ChangedFile(c.path, status="modified", whole_file=True, added=c.added) for c in changes]
+    # half of the files had every finding before, half had none of them
+    base = {p: (t if i % 2 else "# empty\n") for i, (p, t) in enumerate(texts.items())}
+    sequential = review(modified, texts, Config(), base_texts=base)
+    with ProcessPoolExecutor(2) as pool:
+        pooled = review(modified, texts, Config(), executor=pool, base_texts=base)
+    assert sequential.findings and sequential.preexisting
+    assert _key(pooled) == _key(sequential)
+    assert [f.fingerprint for f in pooled.preexisting] == [f.fingerprint for f in sequential.preexisting]
+
+
 def test_pool_is_skipped_for_small_reviews_and_custom_rules(monkeypatch) -> None:
     class Boom:
         def submit(self, *a, **k):  # pragma: no cover - must not be called

@@ -114,7 +114,7 @@ def test_findings_cache_skips_analysis_of_unchanged_files() -> None:
 def test_state_marker_is_compact_and_tolerates_garbage() -> None:
     r = run({f"f{i}.txt": "FLAG\nCRIT\nMINOR\n" for i in range(200)})
     marker = encode_state(r.findings)
-    assert marker.startswith("<!-- readiness:state v1 ") and len(marker) < 40_000
+    assert marker.startswith("<!-- readiness:state v2 ") and len(marker) < 40_000
     assert len(decode_state(marker)) == 600
     assert decode_state("<!-- readiness:state v1 !!!notbase64 -->") is None
     assert decode_state("<!-- readiness:state v9 AAAA -->") is None

@@ -83,7 +83,7 @@ def test_inline_placement_stays_inside_the_diff():
 def test_plan_skips_already_commented_findings_and_caps():
     change = ChangedFile("a.py", hunks=((1, 100),))
     findings = [_finding(i, fp=f"f{i}") for i in range(1, 8)]
-    plan = plan_inline(findings, [change], {"f1"}, 3, lambda f: f.fingerprint)
+    plan = plan_inline(findings, [change], {"f1"}, 3, lambda f, fix: f.fingerprint)
     assert [f.fingerprint for f in plan.already] == ["f1"]
     assert [c["line"] for c in plan.comments] == [2, 3, 4]
     assert [f.fingerprint for f in plan.not_inline] == ["f5", "f6", "f7"]

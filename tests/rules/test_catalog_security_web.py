@@ -582,11 +582,11 @@ JWT = [
         import jwt
 
         def current_claims(token: str) -> dict:
-            claims = jwt.decode(  «
+            claims = jwt.decode(
                 token,
                 settings.JWT_SECRET,
                 algorithms=["HS256"],
-                options={'verify_signature': False, 'verify_exp': True},
+                options={'verify_signature': False, 'verify_exp': True},  «
             )
             return claims
     """),

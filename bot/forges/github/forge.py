@@ -52,6 +52,12 @@ class GitHubForge:
             self._shas.setdefault(path, sha)
         return list(tree)
 
+    def action_resolver(self, loop):
+        """Tag -> commit of GitHub Actions, for the ci.unpinned-action fix (bounded, cached)."""
+        from bot.action_pins import api_resolver
+
+        return api_resolver(self.client.get, loop)
+
     async def read_config(self, job: Job) -> str | None:
         ref = job.base_sha or job.base_ref
         if not ref:

@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from bot.models import ChangedFile, Finding
+from bot.render.comments import github_fix, off_diff_note
 
 
 @dataclass
@@ -19,6 +20,12 @@ def place(finding: Finding, change: ChangedFile | None) -> dict | None:
     """`line`/`side` (and `start_line` for a range inside one hunk) on the RIGHT side, or None."""
     if change is None or change.whole_file or change.binary or change.status == "deleted":
         return None
+    s = finding.suggestion
+    if s is not None and any(lo <= s.start_line and s.end_line <= hi for lo, hi in change.hunks):
+        # on exactly the lines the fix replaces, so the comment can carry a ```suggestion
+        if s.end_line > s.start_line:
+            return {"start_line": s.start_line, "start_side": "RIGHT", "line": s.end_line, "side": "RIGHT"}
+        return {"line": s.start_line, "side": "RIGHT"}
     end_line = max(finding.end_line or finding.line, finding.line)
     for lo, hi in change.hunks:
         if lo <= finding.line <= hi:
@@ -32,18 +39,35 @@ def place(finding: Finding, change: ChangedFile | None) -> dict | None:
     return None
 
 
+def nearest(finding: Finding, change: ChangedFile | None) -> dict | None:
+    """For a finding the diff does not show (the change removed a setting a few lines below the
+    anchor): the nearest line the diff shows in the same file, where GitHub accepts a comment."""
+    if change is None or change.whole_file or change.binary or change.status == "deleted" or not change.hunks:
+        return None
+    line = min((n for lo, hi in change.hunks for n in (lo, hi)), key=lambda n: (abs(n - finding.line), n))
+    for lo, hi in change.hunks:  # the closest point of each hunk is one of its ends, or inside it
+        if lo <= finding.line <= hi:
+            line = finding.line
+    return {"line": line, "side": "RIGHT"}
+
+
 def plan_inline(findings: Sequence[Finding], changes: Iterable[ChangedFile], existing: set[str], cap: int,
-                body: Callable[[Finding], str]) -> InlinePlan:
+                body: Callable[[Finding, str], str]) -> InlinePlan:
+    """`body(finding, fix_block)` renders a comment; the fix block suits where the comment lands."""
     by_path = {c.path: c for c in changes}
     plan = InlinePlan()
     for f in findings:
         if f.fingerprint and f.fingerprint in existing:
             plan.already.append(f)
             continue
-        where = place(f, by_path.get(f.path))
+        change = by_path.get(f.path)
+        where, note = place(f, change), ""
+        if where is None and (where := nearest(f, change)) is not None:
+            note = off_diff_note(f)
         if where is None or len(plan.comments) >= cap:
             plan.not_inline.append(f)
             continue
-        plan.comments.append({"path": f.path, "body": body(f), **where})
+        fix_block = github_fix(f, where.get("start_line", where["line"]), where["line"])
+        plan.comments.append({"path": f.path, "body": note + body(f, fix_block), **where})
         plan.posted.append(f)
     return plan

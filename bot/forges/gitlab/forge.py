@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 from bot.config import CONFIG_FILE, ConfigError
 from bot.forges.gitlab import fetch, publish
 from bot.forges.gitlab.http import GitLabError
-from bot.forges.gitlab.positions import plan_inline
+from bot.forges.gitlab.positions import on_its_lines, plan_inline
 from bot.forges.http_policy import backoff_delay
 from bot.job import Job
 from bot.models import ChangedFile, PreviousFinding, Review
-from bot.render.comments import config_error_summary, inline_comment, summary_comment
+from bot.render.comments import config_error_summary, gitlab_fix, inline_comment, off_diff_note, summary_comment
 from bot.state import SUMMARY_MARKER, decode_state
 
 if TYPE_CHECKING:
@@ -144,7 +144,10 @@ class GitLabForge:
                            review.max_inline_comments, self.diff.refs)
         posted = 0
         for finding, pos in plan.posts:
-            if await publish.create_discussion(self.http, self.pid, self.iid, inline_comment(finding), pos):
+            body = inline_comment(finding, gitlab_fix(finding, pos["new_line"], self.diff.lines.get(finding.path, {})))
+            if not on_its_lines(finding, pos["new_line"]):
+                body = off_diff_note(finding) + body
+            if await publish.create_discussion(self.http, self.pid, self.iid, body, pos):
                 posted += 1
             else:
                 plan.not_inline.append(finding)

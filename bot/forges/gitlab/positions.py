@@ -45,6 +45,11 @@ def position(finding: Finding, change: ChangedFile | None, lines: Mapping[int, i
         return None
     end = max(finding.end_line or finding.line, finding.line)
     line = next((n for n in range(finding.line, end + 1) if n in lines), None)
+    s = finding.suggestion
+    if s is not None and all(n in lines for n in range(s.start_line, s.end_line + 1)):
+        line = s.start_line  # inside the lines the fix replaces, so the note can carry a suggestion
+    if line is None:  # not shown by the diff: the nearest line it shows in the same file
+        line = min(lines, key=lambda n: (abs(n - finding.line), n), default=None)
     if line is None:
         return None
     pos = {"position_type": "text", "base_sha": refs.base_sha, "start_sha": refs.start_sha,
@@ -54,6 +59,13 @@ def position(finding: Finding, change: ChangedFile | None, lines: Mapping[int, i
     if old is not None and change.status != "added":
         pos["old_line"] = old
     return pos
+
+
+def on_its_lines(finding: Finding, line: int) -> bool:
+    """True when `line` is one of the finding's own lines or of its fix's (not the nearest fallback)."""
+    s = finding.suggestion
+    return finding.line <= line <= max(finding.line, finding.end_line) or (
+        s is not None and s.start_line <= line <= s.end_line)
 
 
 @dataclass
