@@ -36,7 +36,13 @@ HIGH_PLUS = ("CRITICAL", "HIGH")
 
 def corpus_dir() -> Path:
     env = os.environ.get("READINESS_REALWORLD_DIR")
-    return Path(env) if env else ROOT.parent / "shared" / "realworld"
+    if env:
+        return Path(env)
+    # ../shared/realworld beside the checkout, or beside any folder above it (git worktrees)
+    for parent in ROOT.parents:
+        if (parent / "shared" / "realworld").is_dir():
+            return parent / "shared" / "realworld"
+    return ROOT.parent / "shared" / "realworld"
 
 
 def cache_dir() -> Path:

@@ -14,17 +14,17 @@ EXIT_OK, EXIT_ERROR = 0, 2
 
 def run_baseline(args: argparse.Namespace) -> int:
     from bot.cli import _review
-    from bot.forges.local import DirectoryForge
+    from bot.forges.local import scan_forge
 
     root: Path = args.path
     if not root.is_dir():
         raise ConfigError("not a directory (a baseline covers a whole tree)", path=str(root))
     target: Path = args.output or root / BASELINE_FILE
-    forge = DirectoryForge(root, config_path=args.config)
+    forge = scan_forge(root, config_path=args.config)  # the same paths, so fingerprints, as `scan`
     # every finding counts: fail_on and an existing baseline do not apply to writing one
     args.fail_on, args.baseline = None, None
     review = asyncio.run(_review(forge, args, scope="file", baseline=frozenset()))
-    findings = [f for f in review.findings if f.path != _relative(target, root)]
+    findings = [f for f in review.findings if f.path != _relative(target, forge.root)]
     if args.prune:
         if not target.is_file():
             raise ConfigError("no baseline file to prune (write one with `readiness baseline`)", path=str(target))

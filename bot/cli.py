@@ -5,15 +5,17 @@ import argparse
 import asyncio
 import dataclasses
 import logging
+import os
 import sys
 from pathlib import Path
 
 from bot.baseline import BASELINE_FILE
-from bot.config import SCOPES, Config, ConfigError
+from bot.config import SCOPES, Config, ConfigError, matches_any
 from bot.models import Review, Severity
 
-FORMATS = ("markdown", "json", "sarif")
+FORMATS = ("markdown", "json", "sarif", "text")
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a command ended by SIGPIPE
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,15 +28,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     def output_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--format", choices=FORMATS, default="markdown",
-                       help="report format (default: markdown)")
+                       help="report format (default: markdown; text: one line per finding, for terminals)")
         p.add_argument("--config", type=Path, metavar="FILE",
                        help="configuration file (default: .readiness.yml at the repository root)")
         p.add_argument("--fail-on", metavar="SEVERITY", type=_severity_arg,
                        help="exit 1 when a finding is at or above this severity "
                             "(critical, high, medium, low, never; default from config: high)")
         p.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report to FILE")
-        p.add_argument("--jobs", "-j", type=_positive_int, default=1, metavar="N",
-                       help="analyse big changes in N processes (default: 1)")
+        p.add_argument("--jobs", "-j", type=_jobs_arg, default=AUTO, metavar="N",
+                       help="analyse big changes (200+ files) in N processes; auto (default): one per CPU "
+                            "the machine's load leaves idle, one process when it is busy")
 
     scan = sub.add_parser("scan", help="review every file under PATH")
     scan.add_argument("path", nargs="?", default=".", type=Path)
@@ -50,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="configuration file (default: .readiness.yml at the repository root)")
     base.add_argument("--prune", action="store_true",
                       help="list the entries no current finding matches (fixed since) and remove them")
-    base.add_argument("--jobs", "-j", type=_positive_int, default=1, metavar="N", help=argparse.SUPPRESS)
+    base.add_argument("--jobs", "-j", type=_jobs_arg, default=AUTO, metavar="N", help=argparse.SUPPRESS)
 
     rev = sub.add_parser("review", help="review what HEAD changes relative to the base branch")
     rev.add_argument("--repo", type=Path, default=Path("."), help="repository directory (default: .)")
@@ -69,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="in CI: review the pull/merge request of this run through the forge's API and "
                           "publish it there (GitHub Actions: GITHUB_TOKEN; GitLab CI: READINESS_GITLAB_TOKEN); "
                           "-o FILE writes the report in --format too")
+    rev.add_argument("--coverage", nargs="+", default=[], metavar="FILE",
+                     help="coverage reports (Cobertura, JaCoCo, LCOV, Go coverprofile, coverage.py JSON) "
+                          "for the Test Coverage section and patch coverage; see docs/coverage.md")
     output_options(rev)
 
     rules = sub.add_parser("rules", help="list the rules, or explain one")
@@ -100,10 +106,27 @@ def _version() -> str:
 NEVER = "never"  # --fail-on never: report, but always exit 0
 
 
-def _positive_int(value: str) -> int:
+AUTO = "auto"
+
+
+def _jobs_arg(value: str) -> int | str:
+    if value == AUTO:
+        return AUTO
     if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 1, not {value!r}")
+        raise argparse.ArgumentTypeError(f"expected auto or a whole number ≥ 1, not {value!r}")
     return int(value)
+
+
+def auto_jobs() -> int:
+    """Processes worth starting now: one per CPU the load leaves idle. On a busy machine a pool is
+    slower than one process (pickling, start-up, contention): numbers in docs/performance.md."""
+    from bot.parallel import workers
+
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # no load average on this platform
+        load = 0.0
+    return max(1, round(workers() - load))
 
 
 def _severity_arg(value: str) -> Severity | str:
@@ -111,8 +134,9 @@ def _severity_arg(value: str) -> Severity | str:
         return NEVER
     try:
         return Severity.parse(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"unknown severity {value!r} (expected one of: critical, high, medium, low, never)") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -122,6 +146,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_ERROR
+    try:
+        status = _dispatch(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+    except BrokenPipeError:
+        # `readiness rules | head`: the reader has what it wanted; exit quietly as other tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    if status is None:
+        parser.error(f"unknown command {args.command}")
+    return status
+
+
+def _dispatch(args: argparse.Namespace) -> int | None:
     try:
         if args.command == "review" and args.publish:
             from bot.ci.cli import run as run_publish
@@ -154,8 +191,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
-    parser.error(f"unknown command {args.command}")
-    return EXIT_ERROR
+    return None
 
 
 def _print_config_error(exc: ConfigError) -> None:
@@ -165,35 +201,38 @@ def _print_config_error(exc: ConfigError) -> None:
 
 
 def _run_review(args: argparse.Namespace) -> int:
-    from bot.forges.local import DirectoryForge, GitError, LocalGitForge
+    from bot.forges.local import GitError, LocalGitForge, scan_forge
+    from bot.progress import Progress, on_terminal
 
+    progress = Progress() if on_terminal() else None
     try:
         if args.command == "scan":
-            root = args.path
-            if not root.exists():
-                raise ConfigError("no such file or directory", path=str(root))
-            if root.is_file():
-                forge = DirectoryForge(root.parent, config_path=args.config)
-                only = root.name
-            else:
-                forge = DirectoryForge(root, config_path=args.config)
-                only = None
-            review = asyncio.run(_review(forge, args, scope="file", only=only))
+            if not args.path.exists():
+                raise ConfigError("no such file or directory", path=str(args.path))
+            forge = scan_forge(args.path, config_path=args.config, progress=progress)
+            root = forge.root
+            review = asyncio.run(_review(forge, args, scope="file"))
         else:
             diff_text = None
             if args.diff is not None:
                 diff_text = sys.stdin.read() if args.diff == "-" else _read(Path(args.diff))
             forge = LocalGitForge(args.repo, base=args.base, head=args.head, diff_text=diff_text,
-                                  config_path=args.config, config_ref=args.config_ref)
+                                  config_path=args.config, config_ref=args.config_ref, progress=progress)
             review = asyncio.run(_review(forge, args, scope=args.scope))
+            root = forge.repo
     except GitError as exc:
         print(f"readiness: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    _emit(review, args)
+    finally:
+        if progress is not None:
+            progress.close()
+    for warning in review.warnings:
+        print(f"readiness: warning: {warning}", file=sys.stderr)
+    _emit(review, args, root)
     return EXIT_FINDINGS if review.failed else EXIT_OK
 
 
-async def _review(forge, args: argparse.Namespace, *, scope: str | None, only: str | None = None,
+async def _review(forge, args: argparse.Namespace, *, scope: str | None,
                   baseline: frozenset[str] | None = None) -> Review:
     from bot.config import load_text
     from bot.pipeline import review_job
@@ -205,20 +244,23 @@ async def _review(forge, args: argparse.Namespace, *, scope: str | None, only: s
                                path=str(args.config) if args.config else ".readiness.yml")
     if args.fail_on is not None:
         config = dataclasses.replace(config, fail_on=None if args.fail_on == NEVER else args.fail_on)
-    if only is not None:
-        forge.list_files = _only(only)  # scanning a single file
+    target = getattr(forge, "target", "")
+    if target:  # `scan PATH` names PATH explicitly: review it even if paths.exclude covers it (as ruff does)
+        config = dataclasses.replace(config, exclude=tuple(
+            p for p in config.exclude if not matches_any(target, [p]) and not matches_any(f"{target}/", [p])))
+    jobs = auto_jobs() if args.jobs == AUTO else args.jobs
     if getattr(args, "baseline", None) is not None:
         from bot.baseline import load_baseline
 
         baseline = load_baseline(_read(args.baseline, what="baseline"), str(args.baseline))
-    return await review_job(forge, job, config, rules, scope=scope, jobs=args.jobs, baseline=baseline)
+    coverage, root = [], None
+    if args.command == "review":
+        from bot.coverage.attach import report_files
 
-
-def _only(name: str):
-    async def list_files(ref: str) -> list[str]:
-        return [name]
-
-    return list_files
+        root = args.repo
+        coverage = report_files(args.coverage, config, root)
+    return await review_job(forge, job, config, rules, scope=scope, jobs=jobs,
+                            coverage=coverage, coverage_root=root, baseline=baseline)
 
 
 def _read(path: Path, what: str = "diff") -> str:
@@ -228,7 +270,7 @@ def _read(path: Path, what: str = "diff") -> str:
         raise ConfigError(f"cannot read the {what}: {exc.strerror}", path=str(path)) from None
 
 
-def _emit(review: Review, args: argparse.Namespace) -> None:
+def _emit(review: Review, args: argparse.Namespace, root: Path) -> None:
     from checks import all_rules
 
     if args.format == "json":
@@ -238,7 +280,11 @@ def _emit(review: Review, args: argparse.Namespace) -> None:
     elif args.format == "sarif":
         from bot.render.sarif import render_sarif
 
-        text = render_sarif(review, all_rules())
+        text = render_sarif(review, all_rules(), root=root)
+    elif args.format == "text":
+        from bot.render.text import render_text, use_colour
+
+        text = render_text(review, colour=not args.output and use_colour(sys.stdout))
     else:
         from bot.render.markdown import render_markdown
 

@@ -11,10 +11,11 @@ from typing import Any
 import yaml
 
 from bot.models import Severity
+from bot.suggest import did_you_mean
 
 CONFIG_FILE = ".readiness.yml"
 SCOPES = ("new", "added", "diff_context", "file")
-_TOP_KEYS = {"fail_on", "scope", "paths", "rules", "max_inline_comments", "review_drafts", "baseline"}
+_TOP_KEYS = {"fail_on", "scope", "paths", "rules", "max_inline_comments", "review_drafts", "baseline", "coverage"}
 _DEFAULT_EXCLUDES = (
     ".git/", "node_modules/", "vendor/", "third_party/", "__pycache__/", ".venv/", "venv/",
     ".tox/", "site-packages/",
@@ -46,6 +47,16 @@ class RuleSettings:
 
 
 @dataclass(frozen=True)
+class CoverageSettings:
+    """`coverage:`: where the reports are and the targets (percent; None = report only, `never`)."""
+
+    reports: tuple[str, ...] = ()  # files or globs, relative to the repository root
+    patch: float | None = 80.0
+    package: float | None = 60.0
+    prefixes: tuple[str, ...] = ()  # extra source roots report paths are relative to
+
+
+@dataclass(frozen=True)
 class Config:
     fail_on: Severity | None = Severity.HIGH  # None: never fail ("fail_on: never")
     scope: str = "new"
@@ -55,6 +66,7 @@ class Config:
     max_inline_comments: int = 25
     review_drafts: bool = False
     baseline: str | None = None  # repository path of a baseline file (`readiness baseline`)
+    coverage: CoverageSettings = field(default_factory=CoverageSettings)
 
     def settings(self, rule_id: str) -> RuleSettings:
         return self.rules.get(rule_id, RuleSettings())
@@ -177,7 +189,8 @@ def _load(root: yaml.MappingNode, err: Any, scalar: Any, known_rules: Mapping[st
     for key_node, value_node in root.value:
         key = _key(key_node)
         if key not in _TOP_KEYS:
-            raise err(f"unknown setting {key!r} (known: {', '.join(sorted(_TOP_KEYS))})", key_node)
+            hint = did_you_mean(str(key), _TOP_KEYS) or f" (known: {', '.join(sorted(_TOP_KEYS))})"
+            raise err(f"unknown setting {key!r}{hint}", key_node)
         if key == "fail_on":
             kwargs["fail_on"] = _severity(scalar(value_node), value_node, err, allow_never=True)
         elif key == "scope":
@@ -205,6 +218,8 @@ def _load(root: yaml.MappingNode, err: Any, scalar: Any, known_rules: Mapping[st
             kwargs.update(_paths(value_node, err))
         elif key == "rules":
             rules = _rules(value_node, err, known_rules)
+        elif key == "coverage":
+            kwargs["coverage"] = _coverage(value_node, err)
     return Config(rules=rules, **kwargs)
 
 
@@ -238,8 +253,9 @@ def _severity(value: Any, node: yaml.Node, err: Any, allow_never: bool = False) 
         return None
     try:
         return Severity.parse(str(value))
-    except ValueError as exc:
-        raise err(str(exc), node) from None
+    except ValueError:
+        names = "critical, high, medium, low" + (", never" if allow_never else "")
+        raise err(f"unknown severity {value!r} (expected one of: {names})", node) from None
 
 
 def _paths(node: yaml.Node, err: Any) -> dict[str, tuple[str, ...]]:
@@ -263,6 +279,33 @@ def _paths(node: yaml.Node, err: Any) -> dict[str, tuple[str, ...]]:
     return out
 
 
+_COVERAGE_KEYS = ("reports", "patch", "package", "prefixes")
+
+
+def _coverage(node: yaml.Node, err: Any) -> CoverageSettings:
+    if not isinstance(node, yaml.MappingNode):
+        raise err("coverage must be a mapping (reports, patch, package, prefixes)", node)
+    values: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key = _key(key_node)
+        if key not in _COVERAGE_KEYS:
+            raise err(f"unknown coverage setting {key!r} (known: {', '.join(_COVERAGE_KEYS)})", key_node)
+        if key in ("patch", "package"):
+            value = _scalar_value(value_node) if isinstance(value_node, yaml.ScalarNode) else None
+            if str(value).strip().lower() == "never":
+                values[key] = None
+            elif isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 100:
+                values[key] = float(value)
+            else:
+                raise err(f"coverage.{key} must be a percentage from 0 to 100, or never", value_node)
+        else:
+            items = value_node.value if isinstance(value_node, yaml.SequenceNode) else None
+            if items is None or not all(isinstance(_scalar_value(i), str) for i in items):
+                raise err(f"coverage.{key} must be a list of paths", value_node)
+            values[key] = tuple(_scalar_value(i) for i in items)
+    return CoverageSettings(**values)
+
+
 def _rules(node: yaml.Node, err: Any, known: Mapping[str, Any]) -> dict[str, RuleSettings]:
     if not isinstance(node, yaml.MappingNode):
         raise err("rules must be a mapping of rule id to `off` or settings", node)
@@ -270,8 +313,7 @@ def _rules(node: yaml.Node, err: Any, known: Mapping[str, Any]) -> dict[str, Rul
     for key_node, value_node in node.value:
         rule_id = _key(key_node)
         if rule_id not in known:
-            close = [r for r in known if r.split(".")[-1] == str(rule_id).split(".")[-1]]
-            hint = f" (did you mean {close[0]}?)" if close else " (see `readiness rules`)"
+            hint = did_you_mean(str(rule_id), known) or " (see `readiness rules`)"
             raise err(f"unknown rule id {rule_id!r}{hint}", key_node)
         rule = known[rule_id]
         if isinstance(value_node, yaml.ScalarNode):
@@ -307,8 +349,9 @@ def _rules(node: yaml.Node, err: Any, known: Mapping[str, Any]) -> dict[str, Rul
                         f"not {opt_value!r}", opt_value_node)
                 options[opt] = opt_value
             else:
-                names = ", ".join(["severity", "enabled", *sorted(allowed)])
-                raise err(f"rule {rule_id}: unknown option {opt!r} (known: {names})", opt_key_node)
+                names = ["severity", "enabled", *sorted(allowed)]
+                hint = did_you_mean(str(opt), names) or f" (known: {', '.join(names)})"
+                raise err(f"rule {rule_id}: unknown option {opt!r}{hint}", opt_key_node)
         out[rule_id] = RuleSettings(enabled=enabled, severity=severity, options=options)
     return out
 

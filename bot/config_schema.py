@@ -17,6 +17,7 @@ SCHEMA_PATH = Path(__file__).parent / "schemas" / "readiness.schema.json"
 SCHEMA_ID = "https://github.com/readiness-bot/readiness/blob/main/bot/schemas/readiness.schema.json"
 SEVERITIES = ("critical", "high", "medium", "low")
 # PyYAML reads unquoted off/on as booleans; editors (YAML 1.2) read them as strings: accept both
+_PERCENT = {"type": "number", "minimum": 0, "maximum": 100}
 _SWITCHES = [False, True, "off", "on", "disabled", "enabled"]
 
 
@@ -76,6 +77,21 @@ def build_schema(rules: Mapping[str, Any]) -> dict:
                                     "type": "integer", "minimum": 0, "default": 25},
             "review_drafts": {"description": "review draft pull/merge requests too",
                               "type": "boolean", "default": False},
+            "coverage": {
+                "description": "coverage reports and targets (docs/coverage.md)",
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "reports": {"description": "coverage report files or globs, from the repository root",
+                                "type": "array", "items": {"type": "string"}},
+                    "patch": {"description": "target % of added executable lines run by tests, or never",
+                              "oneOf": [_PERCENT, {"enum": ["never"]}], "default": 80},
+                    "package": {"description": "target % per package, or never",
+                                "oneOf": [_PERCENT, {"enum": ["never"]}], "default": 60},
+                    "prefixes": {"description": "source roots report paths may be relative to",
+                                 "type": "array", "items": {"type": "string"}},
+                },
+            },
             "paths": {
                 "type": "object",
                 "additionalProperties": False,

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from bot.config import Config
 from bot.fingerprint import fingerprint, identity
 from bot.models import Finding, RuleError, Skipped
-from bot.suppress import is_suppressed
+
+from bot.suppress import is_suppressed, unknown_suppressions
 from checks.fixes import FixContext, Resolver, Suggestion, Where, suggest
 from checks.registry import Context, RepoView, Rule
 from checks.source import ParseError, SourceFile
@@ -25,22 +26,44 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)  # every finding, before diff scoping
     skipped: Skipped | None = None
     errors: list[RuleError] = field(default_factory=list)
+    suppressed: int = 0  # findings an inline `readiness: ignore[...]` removed
+    warnings: list[str] = field(default_factory=list)  # e.g. a suppression naming no rule
+
+    def merged(self, other: FileResult) -> FileResult:
+        """This file's results plus another pass's over the same file (the cross-file rules)."""
+        return FileResult(self.findings + other.findings, self.skipped or other.skipped, self.errors + other.errors,
+                          self.suppressed + other.suppressed, self.warnings + other.warnings)
+
+
+_CONTROL = frozenset(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D} | {0x7F}
 
 
 def decode_text(data: bytes) -> str | None:
-    """Text of a file, or None when it is binary or not UTF-8 (as the GitHub and GitLab forges read it)."""
+    """Text of a file, or None when it is binary. UTF-8 first; text in a legacy 8-bit encoding (latin-1
+    or Windows-1252 source, still common in older code) is decoded as such rather than skipped."""
     if b"\x00" in data[:8192]:
         return None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
+        pass
+    sample = data[:8192]
+    if sum(b in _CONTROL for b in sample) > len(sample) // 100:  # control bytes: binary, not text
         return None
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:  # the five bytes cp1252 leaves undefined
+        return data.decode("latin-1")
 
 
 def analyze_file(source: SourceFile, rules: Mapping[str, Rule], config: Config,
                  repo: RepoView | None = None, resolve: Resolver | None = None) -> FileResult:
     """`resolve`: how a fix pins a CI action to a commit (None: no such fixes)."""
     result = FileResult()
+    if repo is None:  # the single-file pass (every file has exactly one) checks the suppression comments
+        from checks import all_rules
+
+        result.warnings = unknown_suppressions(source.path, source.text, all_rules().keys() | rules.keys())
     if len(source.text) > MAX_FILE_BYTES:
         result.skipped = Skipped(source.path, f"file too large to review ({len(source.text) // 1024} KB)")
         return result
@@ -73,6 +96,7 @@ def analyze_file(source: SourceFile, rules: Mapping[str, Rule], config: Config,
             line = max(1, min(hit.line, max(1, len(source.lines))))
             end = max(line, min(hit.end_line or line, max(1, len(source.lines))))
             if is_suppressed(rule.id, source.lines, line):
+                result.suppressed += 1
                 continue
             severity = settings.severity or hit.severity or rule.severity
             snippet = hit.snippet if hit.snippet is not None else _snippet(source, line, end)

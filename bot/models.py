@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from checks.fixes import Suggestion
 from checks.model import AREAS, SEVERITIES_DESC, Hit, Severity  # noqa: F401  (re-exported; checks/ owns them)
 
+
+if TYPE_CHECKING:
+    from bot.ci_results.model import CIResults
+    from bot.coverage.model import CoverageSection
 
 VERDICT_NOT_READY = "NOT READY"
 VERDICT_CONDITIONAL = "CONDITIONAL PASS"
@@ -159,6 +164,10 @@ class Review:
     # counted in the summary, never commented, never in the verdict.
     preexisting: list[Finding] = field(default_factory=list)
     baselined: int = 0  # findings left out because the baseline file lists them
+    coverage: CoverageSection | None = None  # the Test Coverage section, when reports were given
+    ci: CIResults | None = None  # the Build & CI section: other checks of the head commit (bots)
+    suppressed: int = 0  # findings removed by inline `readiness: ignore[...]` comments
+    warnings: list[str] = field(default_factory=list)  # problems the reader should fix, e.g. unknown ids
 
     @property
     def counts(self) -> dict[str, int]:

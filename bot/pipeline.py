@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from bot.baseline import load_baseline
 from bot.basetext import base_text
@@ -79,12 +80,14 @@ async def run_job(forge: Forge, job: Job, *, cache: FindingsCache | None = None,
 async def review_job(forge: Forge, job: Job, config: Config, rules: Mapping[str, Rule], *,
                      cache: FindingsCache | None = None, scope: str | None = None,
                      parallel: bool = False, jobs: int | None = None,
-                     baseline: frozenset[str] | None = None) -> Review:
+                     baseline: frozenset[str] | None = None,
+                     coverage: Sequence[Path] = (), coverage_root: Path | None = None) -> Review:
     """Fetch what the review needs through the forge, then run the pure core off the event loop.
 
     `parallel`: reviews of at least `bot.parallel.POOL_THRESHOLD` files analyse them in the shared
     process pool (the service sets it); `jobs`: the CLI's `--jobs N` asks for N processes;
-    `baseline`: fingerprints to leave out (else the config's `baseline:` file, read at the base)."""
+    `baseline`: fingerprints to leave out (else the config's `baseline:` file, read at the base);
+    `coverage`: coverage report files (CLI and CI) for the Test Coverage section."""
     changes = await forge.changes(job)
     paths = reviewable(changes, config)
     texts = await forge.read_many(paths, job.head_sha) if paths else {}
@@ -102,12 +105,39 @@ async def review_job(forge: Forge, job: Job, config: Config, rules: Mapping[str,
     if (parallel or (jobs or 1) > 1) and len(paths) >= POOL_THRESHOLD:
         executor = shared_pool(jobs)
     pins = getattr(forge, "action_resolver", None)  # forges that can resolve action tags to commits
-    return await asyncio.to_thread(
+    result = await asyncio.to_thread(
         review, changes, texts, config, previous=previous,
         repo_texts={p: t for p, t in repo_texts.items() if t is not None},
         rules=rules, cache=cache, scope=scope, executor=executor, base_texts=base_texts, baseline=baseline,
         resolve=pins(asyncio.get_running_loop()) if pins is not None else None,
     )
+    if coverage:
+        await _add_coverage(forge, job, result, changes, config, rules, previous, coverage, coverage_root)
+    result.ci = await _ci_results(forge, job)
+    return result
+
+
+async def _add_coverage(forge: Forge, job: Job, result: Review, changes: list[ChangedFile], config: Config,
+                        rules: Mapping[str, Rule], previous, files: Sequence[Path], root: Path | None) -> None:
+    from bot.coverage.attach import add_coverage, go_mod_paths, mapper_for, read_reports
+
+    reports = await asyncio.to_thread(read_reports, files, root)
+    repo_files = await _list_files(forge, job)
+    go_mods = go_mod_paths(repo_files)
+    mods = await forge.read_many(go_mods, job.head_sha) if go_mods else {}
+    add_coverage(result, reports, mapper_for(repo_files or None, mods, config), changes, config, rules, previous)
+
+
+async def _ci_results(forge: Forge, job: Job):
+    """The head commit's other checks (the bots' forges read them; local reviews have none)."""
+    read = getattr(forge, "ci_results", None)
+    if read is None:
+        return None
+    try:
+        return await read(job)
+    except Exception:  # the Build & CI section is best effort; the review itself must not fail
+        log.warning("could not read CI results for %s", job.key, exc_info=True)
+        return None
 
 
 async def _base_texts(forge: Forge, job: Job, changes: list[ChangedFile], paths: list[str],

@@ -109,6 +109,7 @@ def review(
                               if c.binary and c.status != "deleted" and not config.is_excluded(c.path)]
     errors = []
     preexisting: list[Finding] = []
+    suppressed, warnings = 0, []
     inv = Inventory()
     reviewed = 0
     for change in candidates:
@@ -136,6 +137,8 @@ def review(
         if result.skipped:
             skipped.append(result.skipped)
         errors.extend(result.errors)
+        suppressed += result.suppressed
+        warnings.extend(result.warnings)
         if scope == "new":
             new, old = split_new(result.findings, base, change)
             findings.extend(new)
@@ -164,6 +167,8 @@ def review(
         scope=scope,
         preexisting=preexisting,
         baselined=baselined,
+        suppressed=suppressed,
+        warnings=warnings,
     )
     out.areas = area_summary(findings)
     if previous is not None:
@@ -173,9 +178,7 @@ def review(
 
 def _with_repo_rules(result: FileResult, source: SourceFile, repo_rules: Mapping[str, Rule], config: Config,
                      repo: RepoView | None, resolve: Resolver | None = None) -> FileResult:
-    extra = analyze_file(source, repo_rules, config, repo, resolve=resolve)
-    return FileResult(result.findings + extra.findings, result.skipped or extra.skipped,
-                      result.errors + extra.errors)
+    return result.merged(analyze_file(source, repo_rules, config, repo, resolve=resolve))
 
 
 def _base_view(head_files: Mapping[str, SourceFile], candidates: Sequence[ChangedFile],
@@ -221,11 +224,14 @@ def _cache_hit(cache: FindingsCache, key: tuple[str, str]) -> FileResult | None:
     if hit is None:
         return None
     # copies: number_findings() sets `number` on them, and other reviews share the cache
-    return FileResult([replace(f) for f in hit.findings], hit.skipped, list(hit.errors))
+    return replace(hit, findings=[replace(f) for f in hit.findings], errors=list(hit.errors),
+                   warnings=list(hit.warnings))
 
 
 def _cache_key(source: SourceFile, change: ChangedFile, rules_hash: str) -> tuple[str, str]:
-    return (change.blob_sha or hashlib.sha1(source.text.encode("utf-8", "surrogatepass")).hexdigest(),
+    # Keyed by the text actually analysed, never by `change.blob_sha`: that comes from the pull
+    # request's current file listing, which a push during the review moves past the text read.
+    return (hashlib.sha1(source.text.encode("utf-8", "surrogatepass")).hexdigest(),
             f"{source.path}:{rules_hash}")
 
 
@@ -272,6 +278,8 @@ def area_summary(findings: Sequence[Finding]) -> list[AreaSummary]:
     rows = []
     for area in AREAS:
         mine = [f for f in findings if f.area == area]
+        if not mine and area == "tests":
+            continue  # measured only with coverage reports: bot/coverage/attach.py adds its row
         if not mine:
             rows.append(AreaSummary(area, "PASS", "no findings"))
             continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import sys
 
+from bot.suggest import did_you_mean
 from checks import all_rules
 from checks.registry import Rule
 
@@ -26,9 +27,8 @@ def show_rules(rule_id: str | None, fmt: str) -> int:
         return 0
     rule = rules.get(rule_id)
     if rule is None:
-        close = [r for r in rules if rule_id.split(".")[-1] in r]
-        hint = f" Did you mean: {', '.join(close[:5])}?" if close else " See `readiness rules`."
-        print(f"readiness: error: unknown rule {rule_id!r}.{hint}", file=sys.stderr)
+        hint = did_you_mean(rule_id, rules) or " (see `readiness rules`)"
+        print(f"readiness: error: unknown rule {rule_id!r}{hint}", file=sys.stderr)
         return 2
     if fmt == "json":
         sys.stdout.write(json.dumps(rule_json(rule), indent=2) + "\n")

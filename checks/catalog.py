@@ -6,7 +6,7 @@ import pkgutil
 
 import checks
 
-_AREA_PACKAGES = ("secrets", "security", "reliability", "infrastructure", "ci", "quality")
+_AREA_PACKAGES = ("secrets", "security", "reliability", "infrastructure", "ci", "quality", "tests")
 
 for _area in _AREA_PACKAGES:
     _pkg = importlib.import_module(f"checks.{_area}")

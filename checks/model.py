@@ -31,7 +31,7 @@ class Severity(enum.IntEnum):
 
 
 SEVERITIES_DESC = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW)
-AREAS = ("secrets", "security", "reliability", "infrastructure", "ci", "quality")
+AREAS = ("secrets", "security", "reliability", "infrastructure", "ci", "quality", "tests")
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ _TEST_NAME = re.compile(
 )
 _COMPOSE_NAME = re.compile(r"^([\w.-]*[._-])?(docker-)?compose([._-][\w.-]+)?\.ya?ml$")
 _DOCKERFILE_NAME = re.compile(r"^(Dockerfile|Containerfile)([.-][\w.-]+)?$|.*\.(dockerfile|Dockerfile)$")
+_COMPOSITE_ACTION = re.compile(r"""^\s+using:\s*["']?composite["']?\s*(#.*)?$""", re.M | re.I)
 _K8S_HINT = re.compile(r"^[ \t-]*apiVersion:[ \t]*[^\s#]", re.M)
 _K8S_KIND = re.compile(r"^[ \t-]*kind:[ \t]*[\"']?[A-Za-z]", re.M)
 _K8S_JSON_HINT = re.compile(r'"apiVersion"\s*:\s*"[^"]+"')
@@ -124,6 +125,18 @@ def _is_compose_text(text: str) -> bool:
     return bool(keys) and all(key in _COMPOSE_SERVICE_KEYS or key.startswith("x-") for key in keys)
 
 
+def _ci_kinds(path: str, lower_name: str, text: str | None) -> set[str]:
+    """`gha` for workflows and composite actions (their `run:` steps), `gitlab-ci` for GitLab pipelines."""
+    if re.search(r"(?:^|/)\.(?:github|gitea|forgejo)/workflows/", path):  # Gitea/Forgejo run the same syntax
+        return {"gha"}
+    if lower_name in ("action.yml", "action.yaml") and text is not None and _COMPOSITE_ACTION.search(text):
+        return {"gha"}
+    if (lower_name.endswith("gitlab-ci.yml") or lower_name.endswith("gitlab-ci.yaml")
+            or "/gitlab-ci/" in f"/{path}" or "/.gitlab/ci/" in f"/{path}"):
+        return {"gitlab-ci"}
+    return set()
+
+
 def file_kinds(path: str, text: str | None = None) -> frozenset[str]:
     """Kinds of a file from its path (and, for YAML and scripts, a cheap look at its text)."""
     name = posixpath.basename(path)
@@ -148,10 +161,7 @@ def file_kinds(path: str, text: str | None = None) -> frozenset[str]:
     if "yaml" in kinds:
         if _COMPOSE_NAME.match(lower):
             kinds.add("compose")
-        if path.startswith(".github/workflows/") or "/.github/workflows/" in path:
-            kinds.add("gha")
-        if lower.endswith("gitlab-ci.yml") or lower.endswith("gitlab-ci.yaml") or "/gitlab-ci/" in path:
-            kinds.add("gitlab-ci")
+        kinds.update(_ci_kinds(path, lower, text))
         if text is not None and "apiVersion" in text and _K8S_HINT.search(text) and _K8S_KIND.search(text):
             kinds.add("k8s")
         if (text is not None and "compose" not in kinds and "gitlab-ci" not in kinds and "k8s" not in kinds

@@ -28,6 +28,8 @@ SKIP = {
     ("readiness", "serve"): "a long-running server that needs GitHub App credentials; "
                             "tests/github (test_service.py, test_processes.py) start it",
     ("readiness", "worker"): "needs Redis and App credentials; tests/github/test_redis_queue.py runs workers",
+    ("readiness", "review", "--coverage"): "needs coverage reports the demo has none of; "
+                                           "tests/coverage/test_review_coverage.py runs it on real reports",
     ("readiness", "review", "--publish"): "needs a GitHub Actions / GitLab CI environment; "
                                           "tests/github/test_action.py and tests/gitlab/test_ci_job.py run it "
                                           "against the fake forges",

@@ -6,7 +6,9 @@ import pytest
 from checks import all_rules
 from tests.rule_harness import FIXTURES, annotations, load_fixture_dir, run_on_text, run_rule
 
-RULES = all_rules()
+# Review-level rules read no source file (no kinds): tests.patch-coverage comes from coverage
+# reports and is proven in tests/coverage/. Every other rule has annotated fixtures.
+RULES = {rule_id: r for rule_id, r in all_rules().items() if r.kinds}
 
 
 @pytest.mark.parametrize("rule_id", sorted(RULES))

@@ -36,7 +36,8 @@ def run(args: argparse.Namespace, env: Mapping[str, str] | None = None, out: Tex
         for problem in exc.problems:
             print(f"readiness: error: {problem}", file=sys.stderr)
         return EXIT_ERROR
-    outcome = asyncio.run(target.run(ctx, fail_on=fail_on, scope=args.scope))
+    outcome = asyncio.run(target.run(ctx, fail_on=fail_on, scope=args.scope,
+                                     coverage=getattr(args, "coverage", None) or ()))
     return report(outcome, args, env, out)
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,11 +91,12 @@ class ReadOnlyGitHubForge(PublishesNothing, GitHubForge):
 
 
 async def run(ctx: ActionContext, *, fail_on=UNSET, scope: str | None = None,
-              policy: HttpPolicy | None = None) -> Outcome:
+              policy: HttpPolicy | None = None, coverage: Sequence[str] = ()) -> Outcome:
     app = GitHubApp.with_token(ctx.token, api_url=ctx.api_url, policy=policy)
     job = ctx.job()
     try:
         return await review_and_publish(GitHubForge(app, job), job, read_only=lambda: ReadOnlyGitHubForge(app, job),
-                                        forbidden=cannot_write, fail_on=fail_on, scope=scope)
+                                        forbidden=cannot_write, fail_on=fail_on, scope=scope,
+                                        coverage=coverage)
     finally:
         await app.close()

@@ -1,7 +1,7 @@
 """`readiness review --publish gitlab`: the merge request of a GitLab CI pipeline, with a project access token."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.ci.errors import CIEnvError
@@ -71,11 +71,12 @@ class ReadOnlyGitLabForge(PublishesNothing, GitLabForge):
 
 
 async def run(ctx: GitLabCIContext, *, fail_on=UNSET, scope: str | None = None,
-              policy: HttpPolicy | None = None) -> Outcome:
+              policy: HttpPolicy | None = None, coverage: Sequence[str] = ()) -> Outcome:
     gitlab = GitLabInstance(ctx.url, ctx.token, policy=policy)
     job = ctx.job()
     try:
         return await review_and_publish(gitlab.forge(job), job, read_only=lambda: ReadOnlyGitLabForge(gitlab, job),
-                                        forbidden=cannot_write, fail_on=fail_on, scope=scope)
+                                        forbidden=cannot_write, fail_on=fail_on, scope=scope,
+                                        coverage=coverage)
     finally:
         await gitlab.close()

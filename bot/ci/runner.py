@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.config import ConfigError, load_text
+from bot.coverage.attach import report_files
 from bot.job import Job
 from bot.models import Review, Severity
 from bot.pipeline import review_job
@@ -50,7 +52,7 @@ class Outcome:
 
 async def review_and_publish(forge, job: Job, *, read_only: Callable[[], object],
                              forbidden: Callable[[Exception], bool], fail_on: Severity | None | object = UNSET,
-                             scope: str | None = None) -> Outcome:
+                             scope: str | None = None, coverage: Sequence[str] = ()) -> Outcome:
     """`forbidden(exc)` says whether an error means "this token may not write here"."""
     try:
         config = load_text(await forge.read_config(job))
@@ -74,7 +76,9 @@ async def review_and_publish(forge, job: Job, *, read_only: Callable[[], object]
         problem = f"the token cannot write to this {_what(job)} ({exc})"
         log.warning("%s: %s; reviewing without publishing", job.key, problem)
         forge = read_only()
-    review = await review_job(forge, job, config, all_rules(), scope=scope)
+    files = report_files(coverage, config, Path.cwd())  # the CI job's checkout / downloaded artifacts
+    review = await review_job(forge, job, config, all_rules(), scope=scope, coverage=files,
+                              coverage_root=Path.cwd())
     if problem:
         return Outcome(review, False, problem)
     try:

@@ -12,6 +12,7 @@ from bot.diff import DiffError, parse_diff
 from bot.engine import decode_text
 from bot.job import Job
 from bot.models import ChangedFile, PreviousFinding, Review
+from bot.progress import Progress
 
 WORKTREE = ":worktree:"  # pseudo-ref: the files as they are on disk
 _SKIP_DIRS = {".git", "node_modules", "vendor", "third_party", "__pycache__", ".venv", "venv", ".tox"}
@@ -40,6 +41,26 @@ def repo_root(path: Path) -> Path | None:
         return None
 
 
+SHALLOW_FIX = ("this is a shallow clone: fetch the history with `git fetch --unshallow` (GitHub Actions: "
+               "actions/checkout with `fetch-depth: 0`; GitLab CI: `GIT_DEPTH: 0`)")
+
+
+def is_shallow(repo: Path) -> bool:
+    try:
+        return git(repo, "rev-parse", "--is-shallow-repository").strip() == b"true"
+    except GitError:
+        return False
+
+
+def resolve(repo: Path, ref: str, flag: str) -> str:
+    """The commit `ref` names, or a GitError saying that `flag REF` names nothing (and why, if shallow)."""
+    try:
+        return git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").decode().strip()
+    except GitError:
+        hint = f"; {SHALLOW_FIX}" if is_shallow(repo) else ""
+        raise GitError(f"{flag} {ref}: no such branch, tag or commit in {repo}{hint}") from None
+
+
 def default_base(repo: Path) -> str:
     """origin/HEAD, else main, else master (local or origin)."""
     for ref in ("origin/HEAD", "main", "origin/main", "master", "origin/master"):
@@ -48,7 +69,20 @@ def default_base(repo: Path) -> str:
             return ref
         except GitError:
             continue
-    raise GitError("could not find a base branch (tried origin/HEAD, main, master); pass --base REF")
+    hint = f"; {SHALLOW_FIX}" if is_shallow(repo) else ""
+    raise GitError(f"could not find a base branch (tried origin/HEAD, main, master); pass --base REF{hint}")
+
+
+def merge_base(repo: Path, base: str, head: str) -> str:
+    resolve(repo, base, "--base")
+    resolve(repo, head, "--head")
+    try:
+        return git(repo, "merge-base", base, head).decode().strip()
+    except GitError:
+        if is_shallow(repo):
+            raise GitError(f"no merge base of {base} and {head} in the fetched history: {SHALLOW_FIX}") from None
+        raise GitError(f"{base} and {head} have no common history; pass the branch this one started from "
+                       f"with --base REF") from None
 
 
 def read_file(root: Path, path: str) -> str | None:
@@ -125,8 +159,9 @@ class LocalGitForge(_NoPublish):
 
     def __init__(self, repo: Path, *, base: str | None = None, head: str = "HEAD",
                  diff_text: str | None = None, config_path: Path | None = None,
-                 config_ref: str | None = None):
+                 config_ref: str | None = None, progress: Progress | None = None):
         self.repo = repo
+        self.progress = progress
         self.head = head
         self.diff_text = diff_text
         self.config_path = config_path
@@ -135,11 +170,15 @@ class LocalGitForge(_NoPublish):
         self.base = base
         self.merge_base = ""
         if diff_text is None:
+            root = repo_root(repo)
+            if root is None:
+                raise GitError(f"{repo.resolve()} is not inside a git repository: run readiness review in one, "
+                               f"pass --repo DIR, or review a unified diff with --diff FILE")
             # git prints paths relative to the work tree root; run everything from there
-            self.repo = repo = repo_root(repo) or repo
+            self.repo = repo = root
             self.base = base or default_base(repo)
-            self.merge_base = git(repo, "merge-base", self.base, head).decode().strip()
-            self.head_sha = git(repo, "rev-parse", "--verify", f"{head}^{{commit}}").decode().strip()
+            self.merge_base = merge_base(repo, self.base, head)
+            self.head_sha = resolve(repo, head, "--head")
         else:
             self.head_sha = WORKTREE
             self.repo = _diff_root(repo, diff_text)
@@ -151,9 +190,11 @@ class LocalGitForge(_NoPublish):
     async def changes(self, job: Job) -> list[ChangedFile]:
         if self.diff_text is not None:
             try:
-                return parse_diff(self.diff_text)
+                changes = parse_diff(self.diff_text)
             except DiffError as exc:
                 raise ConfigError(str(exc), path="--diff") from None
+            _check_diff(changes, self.repo)
+            return changes
         out = await asyncio.to_thread(
             git, self.repo, "diff", "--no-color", "--no-ext-diff", "--no-textconv", "-M", "-U3",
             self.merge_base, self.head_sha, "--",
@@ -162,8 +203,10 @@ class LocalGitForge(_NoPublish):
 
     async def read_many(self, paths: Sequence[str], ref: str) -> Mapping[str, str | None]:
         if ref == WORKTREE:
-            return WorktreeTexts(self.repo, paths)
-        return await asyncio.to_thread(cat_files, self.repo, ref, paths)
+            texts: Mapping[str, str | None] = WorktreeTexts(self.repo, paths)
+        else:
+            texts = await asyncio.to_thread(cat_files, self.repo, ref, paths)
+        return self.progress.track(texts) if self.progress else texts
 
     async def list_files(self, ref: str) -> list[str]:
         if ref == WORKTREE:
@@ -177,12 +220,31 @@ class LocalGitForge(_NoPublish):
         if self.config_ref:
             # CI on untrusted changes: the base branch's config, so a change cannot switch its own
             # review off (what the bots always do).
-            ref = self.merge_base if self.config_ref == "base" else self.config_ref
+            if not self.is_git:
+                raise GitError(f"--config-ref needs a git repository; {self.repo} is not in one")
+            if self.config_ref == "base" and not self.merge_base:
+                raise GitError("--config-ref base needs the merge base, which a --diff review has none of: "
+                               "pass the base branch's name instead (--config-ref origin/main)")
+            ref = self.merge_base if self.config_ref == "base" else resolve(self.repo, self.config_ref,
+                                                                             "--config-ref")
             texts = await asyncio.to_thread(cat_files, self.repo, ref, [CONFIG_FILE])
             return texts.get(CONFIG_FILE)
         root = self.repo if self.diff_text is not None else (repo_root(self.repo) or self.repo)
         path = root / CONFIG_FILE
         return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+def _check_diff(changes: Sequence[ChangedFile], root: Path) -> None:
+    """Fail closed on a diff that cannot be what the user meant to review: one with no files (empty
+    input, not a diff, or an upstream `git diff` that failed), or one whose files are not under `root`."""
+    if not changes:
+        raise ConfigError("no file changes in the diff (empty input, not a unified diff, or the command that "
+                          "produced it failed)", path="--diff")
+    missing = [c.path for c in changes if c.status != "deleted" and not c.binary and not (root / c.path).is_file()]
+    if missing:
+        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        raise ConfigError(f"{len(missing)} of the diff's files are missing from {root}: {shown} (run in the "
+                          f"repository the diff was made in, or pass it with --repo DIR)", path="--diff")
 
 
 def _diff_root(repo: Path, diff_text: str) -> Path:
@@ -202,10 +264,14 @@ def _diff_root(repo: Path, diff_text: str) -> Path:
 
 
 class DirectoryForge(_NoPublish):
-    """Every file under a directory counts as changed (`readiness scan`)."""
+    """Every file under a directory counts as changed (`readiness scan`). `target` narrows it to one
+    subdirectory or file of `root`; paths stay relative to `root`."""
 
-    def __init__(self, root: Path, *, config_path: Path | None = None):
+    def __init__(self, root: Path, *, config_path: Path | None = None, target: str = "",
+                 progress: Progress | None = None):
         self.root = root
+        self.target = target
+        self.progress = progress
         self.config_path = config_path
         self.head_sha = WORKTREE
 
@@ -217,18 +283,47 @@ class DirectoryForge(_NoPublish):
         return [ChangedFile(path=p, status="added", whole_file=True) for p in paths]
 
     async def read_many(self, paths: Sequence[str], ref: str) -> Mapping[str, str | None]:
-        return WorktreeTexts(self.root, paths)
+        texts = WorktreeTexts(self.root, paths)
+        return self.progress.track(texts) if self.progress else texts
 
     async def list_files(self, ref: str) -> list[str]:
-        return await asyncio.to_thread(list_directory, self.root)
+        return await asyncio.to_thread(self._files)
+
+    def _files(self) -> list[str]:
+        if not self.target:
+            return list_directory(self.root)
+        full = self.root / self.target
+        if full.is_file():
+            return [self.target]
+        return [f"{self.target}/{p}" for p in list_directory(full)]
 
     async def read_config(self, job: Job) -> str | None:
         if self.config_path is not None:
             return _read_config_file(self.config_path)
-        for candidate in (self.root, repo_root(self.root)):
+        scanned = self.root / self.target
+        nearest = scanned if scanned.is_dir() else scanned.parent
+        for candidate in (nearest, self.root, repo_root(self.root)):
             if candidate is not None and (candidate / CONFIG_FILE).is_file():
                 return (candidate / CONFIG_FILE).read_text(encoding="utf-8")
         return None
+
+
+def scan_forge(path: Path, *, config_path: Path | None = None, progress: Progress | None = None) -> DirectoryForge:
+    """`readiness scan PATH`. Inside a git work tree paths are relative to its root, as in reviews and
+    as SARIF uploads need; elsewhere, and for a PATH git ignores (not part of the repository: a build
+    output, a corpus of other projects), relative to PATH (to its directory, for a file)."""
+    top = repo_root(path if path.is_dir() else path.parent)
+    if top is not None and not _ignored(path):
+        try:
+            rel = path.resolve().relative_to(top.resolve()).as_posix()
+        except ValueError:  # PATH reached through a link from outside the work tree
+            rel = None
+        if rel is not None:
+            return DirectoryForge(top, config_path=config_path, target="" if rel == "." else rel,
+                                  progress=progress)
+    if path.is_file():
+        return DirectoryForge(path.parent, config_path=config_path, target=path.name, progress=progress)
+    return DirectoryForge(path, config_path=config_path, progress=progress)
 
 
 def _read_config_file(path: Path) -> str:

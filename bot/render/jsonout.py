@@ -25,9 +25,16 @@ def to_dict(review: Review) -> dict:
             "findings": [f.to_json() for f in review.preexisting],
         },
         "baselined": review.baselined,
+        "suppressed": review.suppressed,
     }
+    if review.warnings:
+        data["warnings"] = list(review.warnings)
     if review.errors:
         data["errors"] = [{"rule": e.rule, "path": e.path, "error": e.error} for e in review.errors]
+    if review.coverage is not None:
+        data["coverage"] = review.coverage.to_json()
+    if review.ci is not None:
+        data["ci"] = review.ci.to_json()
     if review.verification is not None:
         data["verification"] = [
             {"status": r.status, "rule": r.rule, "severity": r.severity, "title": r.title,

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.models import SEVERITIES_DESC, Finding, Review, Severity
+from bot.render.sections import ci_section, coverage_section
 
 ICONS = {"CRITICAL": "🔴", "HIGH": "🟠", "MEDIUM": "🟡", "LOW": "🔵"}
 STATUS_ICONS = {"PASS": "✅", "WARNING": "⚠️", "FAIL": "❌", "FIXED": "✅", "STILL OPEN": "⏳", "NEW": "🆕"}
@@ -35,12 +36,14 @@ def render_markdown(review: Review, *, heading: str = "Production readiness revi
 def _render(review: Review, heading: str, detail_limit: int, omitted_note: str, row_limit: int) -> str:
     out: list[str] = []
     verdict = review.verdict
-    out.append(f"## {heading}: {verdict}\n")
+    ci_note = f" · {review.ci.headline()}" if review.ci is not None else ""  # shown, not part of the verdict
+    out.append(f"## {heading}: {verdict}{ci_note}\n")
     c = review.counts
     out.append(
         f"**{c['CRITICAL']} critical, {c['HIGH']} high, {c['MEDIUM']} medium, {c['LOW']} low** · "
         f"{review.files_reviewed} file{'s' if review.files_reviewed != 1 else ''} reviewed · "
-        f"fails on {_fail_on(review)}\n"
+        f"fails on {_fail_on(review)}"
+        + (f" · {review.suppressed} suppressed" if review.suppressed else "") + "\n"
     )
     out.append(f"{VERDICT_NOTES[verdict]}\n")
     out.append("| Severity | Count |\n|---|---:|")
@@ -54,6 +57,10 @@ def _render(review: Review, heading: str, detail_limit: int, omitted_note: str, 
     if omitted_note:
         out.append(f"{omitted_note}\n")
     out.extend(_preexisting(review, row_limit))
+    if review.ci is not None:
+        out.extend(ci_section(review.ci))
+    if review.coverage is not None:
+        out.extend(coverage_section(review.coverage, row_limit=30 if detail_limit else 10))
     out.extend(_areas(review))
     if review.inventory:
         out.extend(_inventory(review))
@@ -66,6 +73,10 @@ def _render(review: Review, heading: str, detail_limit: int, omitted_note: str, 
         if len(review.skipped) > 100:
             out.append(f"- …and {len(review.skipped) - 100} more")
         out.append("\n</details>\n")
+    if review.warnings:
+        out.append("**Warnings:**\n")
+        out.extend(f"- {w}" for w in review.warnings[:20])
+        out.append("")
     if review.errors:
         out.append("**Internal errors** (the review went on without these):\n")
         for e in review.errors[:20]:

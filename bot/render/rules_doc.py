@@ -41,7 +41,7 @@ def render_rules_doc(rules: Mapping[str, Rule]) -> str:
         out.append(f"| [`{r.id}`](#{anchor}) | {r.severity.name} | {r.area} | {r.title} |")
     for r in ordered:
         out += ["", f"## {r.id}", "", f"**{r.severity.name}** · area: {r.area} · files: "
-                f"{', '.join(sorted(r.kinds))}", "", f"**{r.title}.** {r.why}", "", f"**Fix:** {r.fix}"]
+                f"{', '.join(sorted(r.kinds)) or 'coverage reports (docs/coverage.md)'}", "", f"**{r.title}.** {r.why}", "", f"**Fix:** {r.fix}"]
         if r.options:
             out += ["", "Options:", ""]
             out += [f"- `{k}` (default `{json.dumps(v)}`)" for k, v in r.options.items()]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from pathlib import Path
 
 import bot
 from bot.models import Finding, Review, Severity
@@ -12,9 +13,23 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note"}
 # GitHub code scanning reads `security-severity` (0-10) to rank security alerts.
 SECURITY_SEVERITY = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.MEDIUM: "5.5", Severity.LOW: "3.0"}
+SECURITY_AREAS = ("secrets", "security")
+# Rules of other areas whose findings are security weaknesses: code scanning shows `security-severity`
+# only on rules tagged `security`.
+SECURITY_RULES = frozenset({
+    "ci.pwn-request", "ci.script-injection", "ci.secret-build-arg", "ci.unpinned-action",
+    "compose.plaintext-credentials", "docker.add-remote", "docker.config-baked-in", "docker.root-user",
+    "docker.secret-in-build", "k8s.privileged", "k8s.sa-token-automount", "k8s.security-context",
+})
 
 
-def to_sarif(review: Review, rules: Mapping[str, Rule]) -> dict:
+def is_security(rule: Rule) -> bool:
+    return rule.area in SECURITY_AREAS or rule.id in SECURITY_RULES
+
+
+def to_sarif(review: Review, rules: Mapping[str, Rule], root: Path | None = None) -> dict:
+    """`root`: the directory the findings' paths are relative to (the repository root), which becomes
+    %SRCROOT%; without it (a forge's review) consumers resolve %SRCROOT% to their checkout."""
     used = sorted({f.rule for f in review.findings})
     index = {rule_id: i for i, rule_id in enumerate(used)}
     descriptors = [_descriptor(rules[r]) for r in used]
@@ -55,12 +70,15 @@ def to_sarif(review: Review, rules: Mapping[str, Rule]) -> dict:
             "informationUri": "https://github.com/readiness-bot/readiness",
             "rules": descriptors,
         }},
-        "originalUriBaseIds": {"%SRCROOT%": {"uri": "file:///"}},
         "results": results,
         "invocations": [{"executionSuccessful": not review.errors,
                          "toolExecutionNotifications": notifications}],
-        "properties": {"verdict": review.verdict, "counts": review.counts},
+        "properties": {"verdict": review.verdict, "counts": review.counts,
+                       **({"coverage": review.coverage.to_json()} if review.coverage is not None else {}),
+                       **({"ci": review.ci.to_json()} if review.ci is not None else {})},
     }
+    if root is not None:
+        run["originalUriBaseIds"] = {"%SRCROOT%": {"uri": root.resolve().as_uri().rstrip("/") + "/"}}
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
@@ -92,13 +110,12 @@ def _descriptor(rule: Rule) -> dict:
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": {
             # a set of distinct strings (the schema's uniqueItems): "security" once, for both areas
-            "tags": list(dict.fromkeys([rule.area, "security"] if rule.area in ("secrets", "security")
-                                       else [rule.area])),
+            "tags": list(dict.fromkeys([rule.area, "security"] if is_security(rule) else [rule.area])),
             "security-severity": SECURITY_SEVERITY[rule.severity],
             "precision": "high",
         },
     }
 
 
-def render_sarif(review: Review, rules: Mapping[str, Rule]) -> str:
-    return json.dumps(to_sarif(review, rules), indent=2, ensure_ascii=False) + "\n"
+def render_sarif(review: Review, rules: Mapping[str, Rule], root: Path | None = None) -> str:
+    return json.dumps(to_sarif(review, rules, root), indent=2, ensure_ascii=False) + "\n"

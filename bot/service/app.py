@@ -4,7 +4,6 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from dataclasses import dataclass
 
 from aiohttp import web
 
@@ -15,6 +14,7 @@ from bot.service.gitlab_webhook import gitlab_webhook
 from bot.service.logs import settings_secrets, setup_logging
 from bot.service.metrics import Metrics
 from bot.service.redis_queue import RedisQueue, is_redis_url
+from bot.service.runtime import RUNTIME, Runtime
 from bot.service.settings import Settings, SettingsError
 from bot.service.sqlite_queue import SQLiteQueue
 from bot.service.webhook import github_webhook
@@ -23,24 +23,6 @@ from bot.service.worker import WorkerPool
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class Runtime:
-    settings: Settings
-    queue: SQLiteQueue | RedisQueue
-    github: GitHubApp
-    pool: WorkerPool
-    metrics: Metrics
-    gitlab: GitLabInstance | None = None  # set when READINESS_GITLAB_* configure it
-
-    async def close(self) -> None:
-        await self.pool.stop(self.settings.shutdown_grace)  # running reviews may finish; the rest return
-        await self.github.close()
-        if self.gitlab is not None:
-            await self.gitlab.close()
-        await self.queue.close()
-
-
-RUNTIME = web.AppKey("readiness_runtime", Runtime)
 _WORKERS_ON = web.AppKey("readiness_workers_on", bool)
 
 

@@ -152,7 +152,6 @@ def review_runner(github, *, gitlab=None, metrics=None, cache=None) -> Runner:
 async def work_redis(settings, queue_url: str, *, metrics_port: int | None = None) -> None:
     """Run arq workers with the service's GitHub App (and GitLab) until SIGTERM/SIGINT."""
     from bot import cache_metrics
-
     from bot.service.app import build_forges
     from bot.service.metrics import Metrics
 

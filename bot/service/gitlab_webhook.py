@@ -8,7 +8,9 @@ import logging
 from aiohttp import web
 
 from bot.service.gitlab_events import route
-from bot.service.intake import OUTCOME, answer, enqueue, parse_object, read_body
+from bot.service.intake import OUTCOME, answer, enqueue, parse_object, read_body, reject
+from bot.service.payload import PayloadError
+from bot.service.runtime import RUNTIME
 
 log = logging.getLogger(__name__)
 
@@ -21,12 +23,9 @@ def token_ok(secret: bytes, header: str | None) -> bool:
 
 
 async def gitlab_webhook(request: web.Request) -> web.Response:
-    from bot.service.app import RUNTIME
-
     rt = request.app[RUNTIME]
     event = request.headers.get("X-Gitlab-Event", "")
     response = await _handle(request, rt, event)
-    rt.metrics.webhooks.labels(f"gitlab:{event or '-'}", str(response.status)).inc()
     rt.metrics.delivery("gitlab", event, response.status, request.get(OUTCOME))
     return response
 
@@ -48,8 +47,10 @@ async def _handle(request: web.Request, rt, event: str) -> web.Response:
     delivery = f"gitlab:{uuid}" if uuid else f"gitlab-body:{hashlib.sha256(body).hexdigest()}"
     try:
         decision = route(event, payload, delivery)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        return answer(400, f"{event} payload lacks a field the bot needs: {exc!r}")
+    except PayloadError as exc:
+        return reject(delivery, event, "gitlab", str(exc))
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
+        return reject(delivery, event, "gitlab", "a field the bot needs is missing or has the wrong type")
     if decision.task is None:
         log.debug("gitlab delivery %s (%s): %s", delivery, event, decision.reason)
         return answer(decision.status, decision.reason)

@@ -20,6 +20,12 @@ def answer(status: int, message: str) -> web.Response:
     return web.json_response({"message": message}, status=status)
 
 
+def reject(delivery: str, event: str, forge: str, reason: str) -> web.Response:
+    """400 for a signed delivery the bot cannot use, with one log line naming it."""
+    log.warning("%s delivery %s (%s) rejected: %s", forge, delivery or "-", event, reason)
+    return answer(400, f"{event} payload: {reason}")
+
+
 async def read_body(request: web.Request, limit: int) -> bytes | None:
     """The request body, or None when it is over `limit` bytes (declared or actual)."""
     if request.content_length is not None and request.content_length > limit:

@@ -1,8 +1,23 @@
 """Prometheus metrics of one service instance (own registry, so tests can run several apps)."""
 from __future__ import annotations
 
-from bot.cache_metrics import CacheCollector
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+from bot.cache_metrics import CacheCollector
+
+# Event label values: the events the bot knows, everything else "other" (a request's headers must not
+# be able to create a new time series: unauthenticated ones are counted too).
+KNOWN_EVENTS = {
+    "github": {"ping", "installation", "installation_repositories", "pull_request", "issue_comment", "check_run",
+               "check_suite", "push", "pull_request_review", "pull_request_review_comment"},
+    "gitlab": {"Merge Request Hook", "Note Hook", "Push Hook", "Pipeline Hook", "System Hook"},
+}
+
+
+def event_label(forge: str, event: str) -> str:
+    if not event:
+        return "-"
+    return event if event in KNOWN_EVENTS.get(forge, ()) else "other"
 
 
 class Metrics:
@@ -50,9 +65,13 @@ class Metrics:
         self.rate_limit_wait_seconds.labels(forge).inc(seconds)
 
     def delivery(self, forge: str, event: str, status: int, outcome: str | None = None) -> None:
-        """Count one webhook delivery by what became of it (default: derived from the HTTP answer)."""
-        outcome = outcome or {202: "queued", 200: "handled", 204: "ignored"}.get(status, "rejected" if status >= 400 else "other")
-        self.deliveries.labels(forge, event or "-", outcome).inc()
+        """Count one webhook delivery by HTTP answer and by what became of it (default: derived from the
+        answer); events outside KNOWN_EVENTS are counted as "other"."""
+        label = event_label(forge, event)
+        self.webhooks.labels(label if forge == "github" else f"{forge}:{label}", str(status)).inc()
+        outcome = outcome or {202: "queued", 200: "handled", 204: "ignored"}.get(
+            status, "rejected" if status >= 400 else "other")
+        self.deliveries.labels(forge, label, outcome).inc()
 
     def queue_counts(self, counts: dict[str, int]) -> None:
         """Queue gauges from a backend's `counts()` (every state reported, absent ones as 0)."""

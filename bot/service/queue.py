@@ -7,7 +7,7 @@ from typing import Protocol
 
 from bot.job import Job
 
-KINDS = ("review", "recheck", "rerun", "help")
+KINDS = ("review", "recheck", "rerun", "help", "refresh")
 LEASE_EXPIRED = "the worker stopped during every attempt (its lease expired {n} times)"  # dead-letter reason
 
 
@@ -17,6 +17,7 @@ class Task:
 
     job: Job
     kind: str = "review"  # review | recheck (slash command) | rerun (check re-run button) | help
+    # | refresh (other CI finished: review the same head again for the Build & CI section)
     comment_id: int | None = None
     author: str = ""  # pull request author: may always recheck
 

@@ -7,7 +7,6 @@ import logging
 import sys
 import time
 
-
 from bot import cache_metrics
 from bot.forges.github.app import GitHubApp
 from bot.pipeline import run_job
@@ -44,10 +43,12 @@ async def run_task(github: GitHubApp, task: Task, *, cache=None, final: bool = T
                 return "refused"
             if task.comment_id:
                 await forge.react(task.comment_id, "eyes")
-        if task.kind in ("recheck", "rerun"):
+        if task.kind in ("recheck", "rerun", "refresh"):
             job = await forge.current_job()
             if job is None:
                 return "closed"
+            if task.kind == "refresh" and job.head_sha != task.job.head_sha:
+                return "stale"  # CI of an older head: the newer head has its own review
         result = await run_job(forge, job, cache=cache)
         if result is None:
             await forge.abandon("Superseded by a newer push",
@@ -234,7 +235,6 @@ async def work(settings=None) -> None:
 def run_worker(queue_url: str | None = None) -> int:
     """`readiness worker`: process queued reviews. The Redis/arq backend (`queue_url`) plugs in here."""
     from bot.service.app import load_settings
-
     from bot.service.redis_queue import is_redis_url
 
     if queue_url and not is_redis_url(queue_url):

@@ -63,11 +63,6 @@ def gha_steps(doc: Any) -> Iterator[tuple[str, YMap, YMap]]:
             yield "runs", runs, step
 
 
-def is_action_file(path: str) -> bool:
-    """`action.yml` / `action.yaml`: a GitHub Action's metadata (composite actions run steps too)."""
-    return path.rsplit("/", 1)[-1] in ("action.yml", "action.yaml")
-
-
 def composite_runs(doc: Any) -> YMap | None:
     """The `runs:` mapping of a composite action (`runs: {using: composite, steps: [...]}`)."""
     runs = doc.get("runs") if isinstance(doc, dict) else None
@@ -108,6 +103,18 @@ def locate(f: SourceFile, start: int, needle: str, nth: int = 0, span: int | Non
             return number
         seen += count
     return start
+
+
+def offset_line(f: SourceFile, m: YMap, key: Any, offset: int, needle: str) -> int | None:
+    """File line of character `offset` of a literal-block (`|`) value, when the line holds `needle`."""
+    start = value_line(m, key)
+    value = m.get(key)
+    raw = f.line(start)
+    if not isinstance(value, str) or not (re.search(r":\s*\|[-+0-9]*\s*(#.*)?$", raw)
+                                          or re.match(r"\s*(-\s+)?\|[-+0-9]*\s*$", raw)):
+        return None
+    line = start + 1 + value.count("\n", 0, offset)  # a literal block keeps every line as written
+    return line if needle in f.line(line) else None
 
 
 def scalar_lines(f: SourceFile, m: YMap, key: Any) -> Iterator[tuple[int, str]]:
@@ -164,6 +171,14 @@ def _flatten(value: Any, line: int) -> Iterator[tuple[int, str]]:
     elif isinstance(value, list):
         for item in value:
             yield from _flatten(item, line)
+
+
+CI_FILE_KINDS = frozenset({"gha", "gitlab-ci"})
+
+
+def test_code_outside_ci(f: SourceFile) -> bool:
+    """A script or Makefile under a test folder: skipped, unlike a pipeline file kept there."""
+    return f.is_test and not f.kinds & CI_FILE_KINDS
 
 
 def strip_comment(line: str, kinds: frozenset[str]) -> str:

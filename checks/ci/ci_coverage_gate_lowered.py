@@ -5,6 +5,7 @@ import re
 from collections.abc import Iterator
 
 from checks.model import Hit
+from checks.ci._ci import test_code_outside_ci
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
 
@@ -35,7 +36,8 @@ _THRESHOLDS: list[tuple[re.Pattern[str], bool]] = [
 ]
 _CODECOV_TARGET = re.compile(r"^\s*target:\s*" + _NUM + r"\s*$")
 _COMMENT = re.compile(r"(?:^|\s)(?:#|//)\s*(.*)$")
-_TEMP = re.compile(r"\b(temporar(?:y|ily)|for now|until|todo|fixme|hack|restore|bump (?:it )?back|short[- ]term)\b", re.I)
+_TEMP = re.compile(r"\b(temporar(?:y|ily)|for now|until|todo|fixme|hack|restore|bump (?:it )?back"
+                   r"|short[- ]term)\b", re.I)
 _LOWER = re.compile(r"\b(lower(?:ed|ing)?|reduc(?:e|ed|ing)|drop(?:ped)?|decreas(?:e|ed)|relax(?:ed)?|"
                     r"disabl(?:e|ed)|bypass(?:ed)?|turn(?:ed)? off|skip(?:ped)?)\b", re.I)
 _GATE = re.compile(r"\b(coverage|cov|fail[-_ ]under|threshold|gate)\b", re.I)
@@ -63,6 +65,7 @@ def _applies(f: SourceFile) -> bool:
     fix="Keep the gate at or above the configured floor (`--cov-fail-under=60` or higher) and add tests "
         "instead of lowering it; if it must drop, track the restore in an issue with a date.",
     kinds=_CI_KINDS | {"toml", "ini", "yaml", "text"},
+    include_tests=True,  # pipeline files under test folders; other test files are skipped below
     options={"min_coverage": 60},
     example=Example(
         path=".gitlab-ci.yml",
@@ -71,7 +74,7 @@ def _applies(f: SourceFile) -> bool:
     ),
 )
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
-    if not _applies(f):
+    if not _applies(f) or test_code_outside_ci(f):
         return
     floor = float(ctx.options.get("min_coverage", 60))
     codecov = "codecov" in f.name

@@ -112,7 +112,8 @@ def _gitlab_paths(job: YMap) -> Iterator[tuple[int, str]]:
 
 
 def _declaration_lines(f: SourceFile, lines: set[int]) -> str:
-    return "\n".join(l for n, l in enumerate(f.lines, start=1) if n not in lines and not l.lstrip().startswith("#"))
+    return "\n".join(text for n, text in enumerate(f.lines, start=1)
+                     if n not in lines and not text.lstrip().startswith("#"))
 
 
 @rule(
@@ -125,6 +126,7 @@ def _declaration_lines(f: SourceFile, lines: set[int]) -> str:
     fix="Make the test command write the file the job uploads (`pytest --junitxml=report.xml "
         "--cov-report=xml:coverage.xml`), or fix the declared path.",
     kinds={"gitlab-ci", "gha"},
+    include_tests=True,  # CI files are CI wherever they live
     example=Example(
         path=".gitlab-ci.yml",
         bad="test:\n  script:\n    - pytest --cov=app\n  artifacts:\n    reports:\n      junit: report.xml\n",

@@ -5,7 +5,7 @@ import re
 from collections.abc import Iterator
 
 from checks.model import Hit
-from checks.ci._ci import composite_runs, gha_jobs, is_action_file, job_steps, key_line
+from checks.ci._ci import composite_runs, gha_jobs, job_steps, key_line
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
 
@@ -44,7 +44,8 @@ def _problem(uses: str, pin_first_party: bool) -> str | None:
         "new code runs with your workflow's token and secrets (as in the tj-actions/changed-files incident).",
     fix="Pin third-party actions to a full 40-character commit SHA and keep the version in a comment "
         "(`uses: owner/action@<sha> # v1.2.3`); let Dependabot/Renovate update the pins.",
-    kinds={"gha", "yaml"},  # yaml: composite actions (`action.yml`) call actions too
+    kinds={"gha"},  # workflows and composite actions (`action.yml` with `using: composite`)
+    include_tests=True,  # CI files are CI wherever they live
     prefilter=("uses",),
     options={"pin_first_party": False},
     example=Example(
@@ -57,13 +58,11 @@ def _problem(uses: str, pin_first_party: bool) -> str | None:
     ),
 )
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
-    if "gha" not in f.kinds and not is_action_file(f.path):
-        return
     pin_first = bool(ctx.options.get("pin_first_party", False))
     for doc in f.yaml_docs:
         runs = composite_runs(doc)
-        groups = [job for _name, job in gha_jobs(doc)] + ([runs] if runs is not None else [])
-        for job in groups:
+        groups = list(gha_jobs(doc)) + ([("runs", runs)] if runs is not None else [])
+        for job_name, job in groups:
             holders = [job, *job_steps(job)]  # job-level `uses:` calls a reusable workflow
             for h in holders:
                 uses = h.get("uses")
@@ -71,4 +70,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                     continue
                 problem = _problem(uses, pin_first)
                 if problem:
-                    yield Hit(key_line(h, "uses"), message=problem[0].upper() + problem[1:])
+                    # The subject is the action in its job, not the ref: a bot bumping `@v3` to
+                    # `@v4` does not make the old finding look new.
+                    yield Hit(key_line(h, "uses"), message=problem[0].upper() + problem[1:],
+                              subject=f"{job_name}/{uses.split('@', 1)[0].strip().lower()}")

@@ -34,7 +34,7 @@ def fix(f: SourceFile, where: Where, ctx: FixContext) -> Suggestion | None:
         return None
     names: dict[str, str] = {}  # expression -> variable
     for expr, _path in tainted_in(s["run"]):
-        m = _PATH.match(expr.strip())
+        m = None if "\n" in expr else _PATH.match(expr.strip())  # a multi-line `${{ }}`: no line to edit
         if m is None:
             return None  # a function call or operator: the variable's value would need thought
         names.setdefault(expr, _variable(m.group(1), env, names.values()))

@@ -1,13 +1,27 @@
 """compose.plaintext-credentials: literal passwords and credentials in Compose `environment:`."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from checks.model import Hit
-from checks.infrastructure._common import is_literal_secret_value, is_secret_name, mask, uri_has_literal_password
+from checks.infrastructure._common import URI_CREDS, is_literal_secret_value, is_secret_name, mask
 from checks.lang.yamlast import YList, YMap
+from checks.model import Hit
 from checks.registry import Context, Example, rule
+from checks.secrets._patterns import is_reference
 from checks.source import SourceFile
+
+
+def _literal(value: object) -> bool:
+    """A literal value, classified like the secrets rules do: every interpolation form (`$VAR`,
+    `${VAR:?msg}`, `${VAR:-default}`, `{{ ... }}`) is a reference, not a value."""
+    return is_literal_secret_value(value) and not is_reference(str(value))
+
+
+def uri_has_literal_password(text: str) -> re.Match[str] | None:
+    """The first `scheme://user:password@host` whose password is a literal (not `***`, `<pw>` or `%s`)."""
+    return next((m for m in URI_CREDS.finditer(text)
+                 if _literal(m.group(3)) and not re.fullmatch(r"\*+|<[^>]*>|%s", m.group(3))), None)
 
 
 def _entries(env: object) -> Iterator[tuple[str, object, int]]:
@@ -50,7 +64,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                 if line in seen or value is None:
                     continue
                 msg = None
-                if is_secret_name(name) and is_literal_secret_value(value):
+                if is_secret_name(name) and _literal(value):
                     msg = f"Service `{svc_name}` sets `{name}` to a literal value in the Compose file"
                 elif isinstance(value, str) and (m := uri_has_literal_password(value)):
                     msg = (f"Service `{svc_name}` puts a literal password in the `{m.group(1)}://` URI of `{name}`")

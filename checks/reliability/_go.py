@@ -1,6 +1,7 @@
 """Shared tree-sitter helpers for the Go reliability rules (private to checks/reliability)."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from checks.lang import golang as g
@@ -163,3 +164,47 @@ def not_service_code(f) -> bool:
             return name.startswith(("testutil", "testhelper", "testing", "testdata", "testenv")) or \
                 name in ("mock", "mocks", "fake", "fakes")
     return False
+
+
+def gosec_suppressed(lines: list[str], line: int, codes: tuple[str, ...]) -> bool:
+    """A `// #nosec` (optionally naming one of `codes`) on the line: the team already reviewed this finding."""
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    i = text.find("#nosec")
+    if i < 0:
+        return False
+    named = re.findall(r"\bG\d{3}\b", text[i:])
+    return not named or any(c in named for c in codes)
+
+
+_HANDLER_TYPES = {
+    "net/http.ResponseWriter",
+    "*github.com/gin-gonic/gin.Context",
+    "github.com/labstack/echo.Context",
+    "github.com/labstack/echo/v4.Context",
+    "*github.com/gofiber/fiber.Ctx",
+    "*github.com/gofiber/fiber/v2.Ctx",
+    "*github.com/gofiber/fiber/v3.Ctx",
+    "github.com/gofiber/fiber/v3.Ctx",
+}
+
+
+def is_handler(fn: g.Node, imps: dict[str, str]) -> bool:
+    """A function that serves an HTTP request (net/http, gin, echo or fiber handler signature)."""
+    for t in param_types(fn):
+        q = qual(t, imps)
+        if q in _HANDLER_TYPES:
+            return True
+        # fall back on the spelling when the framework import path is unusual (gin/echo/fiber forks)
+        txt = g.text(t)
+        if txt in ("*gin.Context", "echo.Context", "*fiber.Ctx", "fiber.Ctx") or txt.endswith("http.ResponseWriter"):
+            return True
+    return False
+
+
+def func_subject(node: g.Node) -> str | None:
+    """`func:Receiver.Name` / `func:Name` of the declaration around `node` (a finding's stable identity)."""
+    fn = enclosing(node, NAMED_FUNC_TYPES)
+    if fn is None:
+        return None
+    recv = receiver_type(fn)[1] if fn.type == "method_declaration" else ""
+    return f"func:{recv + '.' if recv else ''}{g.func_name(fn)}"

@@ -135,11 +135,43 @@ def _returned(fn: g.Node, chan: str) -> bool:
     return False
 
 
+def _is_recv(n: g.Node, chan: str) -> bool:
+    return n.type == "unary_expression" and g.text(n.child_by_field_name("operator")) == "<-" and \
+        g.text(n.child_by_field_name("operand")) == chan
+
+
 def _receives(body: g.Node, chan: str) -> bool:
-    for n in _go.walk_same_func(body, "unary_expression"):
-        if g.text(n.child_by_field_name("operator")) == "<-" and g.text(n.child_by_field_name("operand")) == chan:
+    """The goroutine itself takes a value back (a semaphore: `sem <- x` then `defer func() { <-sem }()`)."""
+    for n in _go.walk_same_func(body, "unary_expression", "defer_statement"):
+        if n.type == "defer_statement":
+            if any(_is_recv(r, chan) for r in g.walk(n, "unary_expression")):
+                return True
+        elif _is_recv(n, chan):
             return True
     return False
+
+
+def _consumer_goroutine(outer: g.Node, chan: str, sender: g.Node) -> bool:
+    """Another goroutine of the same function loops receiving from `chan` (a collector/fan-in reader)."""
+    for go_stmt in g.walk(outer, "go_statement"):
+        if go_stmt.id == sender.id or _go.inside(sender, go_stmt) or _go.inside(go_stmt, sender):
+            continue
+        for loop in g.walk(go_stmt, "for_statement"):
+            rng = next((c for c in loop.named_children if c.type == "range_clause"), None)
+            if rng is not None and g.text(rng.child_by_field_name("right")) == chan:
+                return True
+            if any(_is_recv(r, chan) for r in g.walk(loop, "unary_expression")):
+                return True
+    return False
+
+
+def _passed_channels(lit: g.Node, call: g.Node) -> dict[str, str]:
+    """`go func(out chan<- T) {...}(results)`: parameter name -> the caller's channel variable."""
+    params = lit.child_by_field_name("parameters")
+    names = [g.text(n) for p in (params.named_children if params is not None else [])
+             if p.type == "parameter_declaration" for n in p.children_by_field_name("name")]
+    args = g.call_args(call)
+    return {n: g.text(a) for n, a in zip(names, args, strict=False) if a.type == "identifier"}
 
 
 @rule(
@@ -185,9 +217,11 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
             sends.setdefault(g.text(send.child_by_field_name("channel")), []).append(send)
         if not sends:
             continue
-        for chan, nodes in sends.items():
-            if _receives(lit_body, chan):
+        passed = _passed_channels(lit, call)
+        for inner, nodes in sends.items():
+            if _receives(lit_body, inner):
                 continue  # token/semaphore channel: the goroutine takes the value it puts back
+            chan = passed.get(inner, inner)
             outer, made = None, None
             for fn in g.ancestors(go_stmt):
                 if fn.type in _go.FUNC_TYPES:
@@ -211,8 +245,12 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                     most = _path_sends(lit_body, {n.id for n in nodes})
                     if capacity >= most and not looped and not many:
                         continue
-                if _returned(outer, chan):
+                if inner != chan and cap is None:
+                    made = None  # an unbuffered channel handed in as an argument: the goroutine cannot know
+                elif _returned(outer, chan) or _consumer_goroutine(outer, chan, go_stmt):
                     continue
+            if made is not None:
+                decl, cap = made
                 drained = _drained(outer, chan, go_stmt)
                 loop = _go.enclosing(go_stmt, ("for_statement",))
                 per_iteration = loop is not None and _go.inside(loop, outer) and not _go.inside(decl, loop)
@@ -222,5 +260,5 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
             else:
                 kind = "caller-owned"
             for s in nodes:
-                yield Hit(g.line(s), message=f"goroutine sends on {kind} channel `{chan}` outside a `select` "
+                yield Hit(g.line(s), message=f"goroutine sends on {kind} channel `{inner}` outside a `select` "
                                              "with a cancellation case; it blocks forever if nobody receives")

@@ -89,13 +89,24 @@ def _does_io(body: g.Node, imps: dict[str, str]) -> str | None:
     return None
 
 
+# Calls that cannot panic on outside data: synchronisation and cancellation plumbing.
+_PLUMBING = {"Wait", "Done", "Add", "close", "Lock", "Unlock", "RLock", "RUnlock", "cancel", "Stop", "Signal",
+             "Broadcast", "Store", "Load"}
+
+
+def _does_work(body: g.Node) -> bool:
+    """The goroutine calls something besides WaitGroup/mutex/channel plumbing."""
+    return any(g.call_name(c).rsplit(".", 1)[-1] not in _PLUMBING for c in g.walk(body, "call_expression"))
+
+
 @rule(
     "go.goroutine-no-recover",
     severity="HIGH",
     area="reliability",
     title="Goroutine without panic recovery",
     why="A panic in any goroutine kills the whole process, dropping every in-flight request; "
-        "goroutines that parse or fetch outside data are where such panics come from.",
+        "goroutines that parse or fetch outside data, or that a request handler starts (the server's own "
+        "panic recovery does not cover them), are where such panics come from.",
     fix="Start goroutines through the project's recover-wrapping helper (e.g. `SafeGo(func() {...})`), "
         "or begin the body with `defer func() { if r := recover(); r != nil { log.Error(...) } }()`.",
     kinds={"go"},
@@ -140,12 +151,17 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                 break
     for go_stmt, body in goroutines:
         io_call = _does_io(body, imps)
+        handler = next((fn for fn in g.ancestors(go_stmt) if fn.type in _go.FUNC_TYPES and _go.is_handler(fn, imps)),
+                       None)
         if helpers:
             msg = (f"goroutine started with a bare `go func()` and no `recover()`; this package wraps "
                    f"goroutines with `{helpers[0]}` to survive panics")
-        elif io_call:
+        elif handler is not None and _does_work(body):
+            msg = ("goroutine started while serving a request has no deferred `recover()`; net/http recovers "
+                   "panics in the handler, not in goroutines it starts, so a panic here crashes the process")
+        elif io_call and not _go.is_tool_path(f.path):
             msg = (f"goroutine calls `{io_call}` with no deferred `recover()`; a panic here crashes "
                    "the whole process")
         else:
             continue
-        yield Hit(g.line(go_stmt), message=msg)
+        yield Hit(g.line(go_stmt), message=msg, subject=_go.func_subject(go_stmt))

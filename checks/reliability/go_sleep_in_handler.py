@@ -11,29 +11,7 @@ from checks.reliability import _go
 from checks.source import SourceFile
 
 _BACKOFF = re.compile(r"backoff|retry|retries|jitter", re.I)
-_HANDLER_TYPES = {
-    "net/http.ResponseWriter",
-    "*github.com/gin-gonic/gin.Context",
-    "github.com/labstack/echo.Context",
-    "github.com/labstack/echo/v4.Context",
-    "*github.com/gofiber/fiber.Ctx",
-    "*github.com/gofiber/fiber/v2.Ctx",
-    "*github.com/gofiber/fiber/v3.Ctx",
-    "github.com/gofiber/fiber/v3.Ctx",
-}
 _ERR_COND = re.compile(r"\berr\w*\s*!=\s*nil|\bnil\s*!=\s*err\w*|\bErr\w*\s*!=\s*nil", re.I)
-
-
-def _is_handler(fn: g.Node, imps: dict[str, str]) -> bool:
-    for t in _go.param_types(fn):
-        q = _go.qual(t, imps)
-        if q in _HANDLER_TYPES:
-            return True
-        # fall back on the spelling when the framework import path is unusual (gin/echo/fiber forks)
-        txt = g.text(t)
-        if txt in ("*gin.Context", "echo.Context", "*fiber.Ctx", "fiber.Ctx") or txt.endswith("http.ResponseWriter"):
-            return True
-    return False
 
 
 def _context(call: g.Node, imps: dict[str, str]) -> str | None:
@@ -42,9 +20,9 @@ def _context(call: g.Node, imps: dict[str, str]) -> str | None:
     reason = None
     for a in g.ancestors(node):
         if a.type in _go.FUNC_TYPES:
-            if a.type != "func_literal" and _is_handler(a, imps):
+            if a.type != "func_literal" and _go.is_handler(a, imps):
                 return reason or f"HTTP handler `{g.func_name(a)}`"
-            if a.type == "func_literal" and _is_handler(a, imps):
+            if a.type == "func_literal" and _go.is_handler(a, imps):
                 return reason or "an HTTP handler"
             # reasons count only inside the innermost function; a goroutine does not block its parent
             if reason:
@@ -85,6 +63,32 @@ def _grows(call: g.Node, arg: g.Node) -> bool:
     return False
 
 
+# Functions that run once before the service starts serving.
+_STARTUP = re.compile(r"^(?:main|init|[Nn]ew\w*|[Ss]etup\w*|[Ii]nit\w*|[Cc]onnect\w*|[Oo]pen\w*|[Ss]tart\w*|"
+                      r"[Ww]ait\w*|[Bb]ootstrap\w*|[Mm]igrate\w*|[Dd]ial\w*|[Mm]ust\w*|[Rr]un)$")
+
+
+def _bounded(loop: g.Node) -> bool:
+    """`for i := 0; i < n; i++`, `for range 5`, `for attempt <= maxAttempts`: a loop that gives up."""
+    clause = next((c for c in loop.named_children if c.type in ("for_clause", "range_clause")), None)
+    if clause is not None and clause.type == "for_clause":
+        return clause.child_by_field_name("condition") is not None
+    if clause is not None:  # range over an integer or a fixed list of attempts
+        right = g.text(clause.child_by_field_name("right"))
+        return bool(re.fullmatch(r"\d+|\w*(?:[Rr]etr\w*|[Aa]ttempt\w*|[Mm]ax\w*|[Tt]ries)", right))
+    cond = next((c for c in loop.named_children if c.type == "binary_expression"), None)
+    return cond is not None and re.search(r"<=?|>=?", g.text(cond.child_by_field_name("operator"))) is not None
+
+
+def _startup_retry(call: g.Node, imps: dict[str, str]) -> bool:
+    """A bounded retry loop in code that runs once before serving (`main`, `init`, `connectDB`...)."""
+    loop = _go.enclosing(call, ("for_statement",) + _go.FUNC_TYPES)
+    if loop is None or loop.type != "for_statement" or not _bounded(loop):
+        return False
+    fn = _go.enclosing(call, _go.NAMED_FUNC_TYPES)
+    return fn is not None and not _go.is_handler(fn, imps) and _STARTUP.match(g.func_name(fn)) is not None
+
+
 @rule(
     "go.sleep-in-handler",
     severity="MEDIUM",
@@ -94,7 +98,8 @@ def _grows(call: g.Node, arg: g.Node) -> bool:
         "connections past client timeouts, error paths retry in lockstep, and polling loops "
         "cannot be stopped on shutdown.",
     fix="Use a `time.Ticker`/`time.NewTimer` in a `select` with `<-ctx.Done()`, or a backoff helper "
-        "(e.g. `cenkalti/backoff`, `wait.ExponentialBackoff`) with jitter and a context.",
+        "(e.g. `cenkalti/backoff`, `wait.ExponentialBackoff`) with jitter and a context. Bounded retry loops in "
+        "code that runs once before serving (`main`, `init`, `connectDB`-style setup) are not reported.",
     kinds={"go"},
     example=Example(
         path="internal/worker/poll.go",
@@ -122,7 +127,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
             continue
         if any(_BACKOFF.search(n) for n in _go.func_names_around(call)):
             continue
-        if _go.enclosing_func(call) is None:
+        if _go.enclosing_func(call) is None or _startup_retry(call, imps):
             continue
         where = _context(call, imps)
         if where:

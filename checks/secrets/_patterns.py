@@ -1,11 +1,9 @@
-"""Shared vocabulary of the secrets rules: secret-like names, token shapes, placeholders, entropy, masking."""
+"""Shared vocabulary of the secrets rules: secret-like names, references, placeholders, entropy, masking."""
 from __future__ import annotations
 
 import math
-import posixpath
 import re
 from collections import Counter
-from dataclasses import dataclass
 
 # --- names ------------------------------------------------------------------------------------
 
@@ -58,37 +56,66 @@ _PLACEHOLDER_WORDS = {
     "changeme", "changeit", "change", "replace", "replaceme", "placeholder", "your", "yours",
     "example", "examples", "sample", "dummy", "fake", "mock", "test", "tests", "testing", "redacted",
     "todo", "fixme", "tbd", "xxx", "foo", "bar", "baz", "insert", "here", "dev", "local",
-    "notasecret", "none", "null", "nil", "undefined", "default", "secret", "password", "token",
+    "notasecret", "none", "null", "nil", "undefined", "default",
     "filtered", "hidden", "masked", "removed", "scrubbed", "omitted", "censored",
 }
+# The name of what is asked for is a placeholder only as the whole value (`password: password`);
+# inside a longer value it is a human-chosen password (`SuperSecret123!`, `MyPassword2024`).
+_PLACEHOLDER_WHOLE = {"secret", "password", "passwd", "pass", "token", "apikey", "key", "value", "string"}
 _PLACEHOLDER_SUBSTR = re.compile(
     r"(?i)change[_-]?me|changeit|replace[_-]?(?:with|me)|placeholder|your[_-]|[_-]here$|<[^<>]*>|"
-    r"xxxx|\*\*\*|\.\.\.|redacted|not[_-]?a[_-]?(?:real[_-]?)?secret|fill[_-]?(?:me|in)"
+    r"xxxx|\*\*\*|###|…|\.\.\.|redacted|not[_-]?a[_-]?(?:real[_-]?)?secret|fill[_-]?(?:me|in)"
 )
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+# Interpolation in every form a config or code file writes it: shell and Compose `$VAR`, `${VAR}` and
+# their modifiers (`${VAR:?msg}`, `${VAR:-default}`), `$(cmd)`, Helm/Go/Jinja `{{ ... }}`, GitHub
+# `${{ secrets.X }}`, Python `%(VAR)s` and `{name}` format fields, Ruby `#{}`, ERB `<%= %>`, and
+# references to secret stores (`vault:`, `ENC[...]`, `arn:aws:secretsmanager:...`).
 _REFERENCE = re.compile(
-    r"\$\{|\$\(|^\$[A-Za-z_{(]|\{\{|\{%|%\([\w]+\)s|^%[\w]+%$|os\.environ|getenv|secretKeyRef|"
-    r"^vault:|^ref\+|^arn:aws:(?:secretsmanager|ssm)|^sm://|^awssm|^gcp:secretmanager|^ENC\[|^!vault|"
+    r"\$\{|\$\(|^\$[A-Za-z_]|\{\{|\{%|%\([\w]+\)s|^%[\w]+%$|\{[A-Za-z_][\w.\[\]'\"]*(?:![rsa])?(?::[^{}]*)?\}|"
+    r"#\{|<%|os\.environ|getenv|secretKeyRef|"
+    r"^vault:|^ref\+|^arn:aws:(?:secretsmanager|ssm)|^sm://|^awssm|^gcp:secretmanager|^(?:ENC|DEC)\[|^!vault|"
     r"^secret://|^file:|^env:|^@Microsoft\.KeyVault|^projects/[^/]+/secrets/"
 )
+# `${VAR:-fallback}`, `${VAR-fallback}`, `${VAR:=fallback}`: the fallback is a literal value.
+_REF_DEFAULT = re.compile(r"\$\{[A-Za-z_]\w*:?[-=]([^{}$]*)\}?")
 
 
 def is_reference(value: str) -> bool:
-    """`${VAR}`, `{{ .Values.x }}`, `$(cmd)`, `vault:...`, `ENC[...]`: not a literal secret."""
+    """`${VAR}`, `${VAR:?unset}`, `{{ .Values.x }}`, `$(cmd)`, `%(x)s`, `vault:...`: not a literal secret."""
     return bool(_REFERENCE.search(value.strip()))
 
 
+def reference_defaults(value: str) -> list[str]:
+    """The literal fallbacks inside a reference: `${DB_PASSWORD:-s3cr3t}` -> ["s3cr3t"]."""
+    return [d.strip("\"'") for d in _REF_DEFAULT.findall(value) if d.strip("\"'")]
+
+
 def is_placeholder(value: str) -> bool:
-    """`changeme`, `<secret>`, `REPLACE_WITH_...`, `xxx`, `your-api-key`, `dummy`, `***`..."""
+    """`changeme`, `<secret>`, `REPLACE_WITH_...`, `xxx`, `your-api-key`, `dummy`, `***`, `0123456789abcdef`...
+
+    A value is a placeholder only when it is one: containing the word "secret" does not make it one."""
     v = value.strip().strip("\"'`")
     if not v or len(set(v.lower())) <= 2:
         return True
-    if _PLACEHOLDER_SUBSTR.search(v):
+    if re.sub(r"[\W_]+", "", v.lower()) in _PLACEHOLDER_WHOLE:
+        return True
+    if _PLACEHOLDER_SUBSTR.search(v) or _mostly_sequences(v):
         return True
     if re.fullmatch(r"[xX*#.\-_0]+", v) or re.fullmatch(r"\W*\[[\w\s-]+\]\W*", v):
         return True
     words = {w.lower() for w in _WORD.findall(v)}
     return bool(words & _PLACEHOLDER_WORDS) and not _is_random_blob(v)
+
+
+_RUN = re.compile(r"(?:0(?=1)|1(?=2)|2(?=3)|3(?=4)|4(?=5)|5(?=6)|6(?=7)|7(?=8)|8(?=9)|"
+                  r"a(?=b)|b(?=c)|c(?=d)|d(?=e)|e(?=f)|f(?=g)|g(?=h)){4,}.", re.I)
+
+
+def _mostly_sequences(v: str) -> bool:
+    """`0123456789abcdef0123456789abcdef01234567`, `abcdefgh12345678`: typed runs, not a secret."""
+    covered = sum(len(m.group(0)) for m in _RUN.finditer(v))
+    return covered >= 8 and covered >= 0.6 * len(v)
 
 
 def _is_random_blob(v: str) -> bool:
@@ -130,6 +157,10 @@ def looks_random(value: str, min_length: int = 8, threshold: float = 3.0) -> boo
     parts = re.split(r"[-_.:/]+", v)
     if all(re.fullmatch(r"[a-z]+|[A-Z]+|[A-Z][a-z]+|\d{1,6}", p) or not p for p in parts):
         return False  # a human phrase: dev-secret-key-123, my_app_token, PasswordField
+    if "." in v and all(_IDENT_WORD.fullmatch(p) for p in v.split(".")):
+        return False  # a dotted field path: spec.global.credentials.apiKey, tokenInput.value
+    if re.fullmatch(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+", v) and _mostly_letters(v):
+        return False  # an UPPER_SNAKE name (an env var: DD_USE_K8S_SECRET) or a slug (app-k8s-token)
     if re.fullmatch(r"[A-Za-z]+", v) and len(_WORD.findall(v)) > 1 and len(v) < 24:
         return False  # CamelCase identifier
     classes = _classes(v)
@@ -141,95 +172,26 @@ def looks_random(value: str, min_length: int = 8, threshold: float = 3.0) -> boo
     return len(v) >= 24 and ent >= threshold + 0.8 and v.isalpha() is False
 
 
-# --- token shapes -----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class TokenShape:
-    name: str
-    regex: re.Pattern[str]
-    prefix_len: int  # characters of the match that are the fixed prefix
-    # Literal text every match contains: a cheap `in` test skips the regex (whose leading look-behind
-    # stops Python's literal-prefix search) on the many files that cannot match.
-    hints: tuple[str, ...] = ()
+def _mostly_letters(v: str) -> bool:
+    return sum(c.isalpha() for c in v) >= 0.75 * sum(c.isalnum() for c in v)
 
 
-TOKEN_SHAPES = (
-    TokenShape("AWS access key id", re.compile(r"(?<![A-Za-z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Za-z0-9])"), 4, ('AKIA', 'ASIA')),
-    TokenShape("GitHub token", re.compile(r"(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36}(?![A-Za-z0-9])"), 4, ('ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_')),
-    TokenShape("GitHub fine-grained token",
-               re.compile(r"(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{50,}(?![A-Za-z0-9])"), 11, ('github_pat_',)),
-    TokenShape("GitLab token", re.compile(r"(?<![A-Za-z0-9_])glpat-[A-Za-z0-9_-]{20}(?![A-Za-z0-9_-])"), 6, ('glpat-',)),
-    TokenShape("Slack token", re.compile(r"(?<![A-Za-z0-9])xox[abposr]-[0-9A-Za-z][0-9A-Za-z-]{14,}"), 5, ('xox',)),
-    TokenShape("Slack webhook URL", re.compile(
-        r"https://hooks\.slack\.com/services/T[A-Za-z0-9_]{6,}/B[A-Za-z0-9_]{6,}/[A-Za-z0-9_]{16,}"), 30, ('hooks.slack.com/services/',)),
-    TokenShape("Stripe live key", re.compile(r"(?<![A-Za-z0-9])[sr]k_live_[0-9A-Za-z]{16,}"), 8, ('k_live_',)),
-    TokenShape("Google API key", re.compile(r"(?<![A-Za-z0-9])AIza[0-9A-Za-z_\-]{35}(?![A-Za-z0-9_\-])"), 4, ('AIza',)),
-    TokenShape("npm token", re.compile(r"(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])"), 4, ('npm_',)),
-    TokenShape("OpenAI API key", re.compile(r"(?<![A-Za-z0-9])sk-(?:proj-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}"), 3, ('T3BlbkFJ',)),
-    TokenShape("SendGrid API key", re.compile(r"(?<![A-Za-z0-9])SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}"), 3, ('SG.',)),
-    TokenShape("Twilio SID", re.compile(r"(?<![A-Za-z0-9])(?:AC|SK)[0-9a-fA-FxX]{32}(?![A-Za-z0-9])"), 2, ('AC', 'SK')),
-)
-# Twilio SIDs are identifiers, not secrets: only their placeholder form matters (realistic-placeholder).
-SECRET_SHAPES = tuple(s for s in TOKEN_SHAPES if s.name != "Twilio SID")
-
-PRIVATE_KEY = re.compile(r"-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP |SSH2 )?PRIVATE KEY(?: BLOCK)?)-----")
-_KEY_BODY = re.compile(r"[A-Za-z0-9+/=]{40,}")
+_IDENT_WORD = re.compile(r"[a-z]+(?:[A-Z][a-z]+|\d{1,2})*|[A-Z][a-z]+(?:[A-Z][a-z]+)*")
 
 
-def private_key_has_body(text: str, end: int) -> bool:
-    """A PEM marker followed by key material (not a marker string used to detect keys)."""
-    window = text[end:end + 600].split("-----END", 1)[0]
-    window = re.sub(r"\\n|\\r|[\"'+,\s]|^[A-Za-z-]+:.*$", "", window, flags=re.M)
-    m = _KEY_BODY.search(window)
-    return bool(m) and not is_token_placeholder(m.group(0), 0)
-
-
-def is_token_placeholder(token: str, prefix_len: int) -> bool:
-    """`AKIAXXXXXXXXXXXXXXXX`, `ghp_xxxx…`, `AKIAIOSFODNN7EXAMPLE`, `AKIA1234567890ABCDEF`: shaped like a
-    credential but not one."""
-    body = token[prefix_len:]
-    low = body.lower()
-    if re.search(r"x{4,}|\*{3,}|\.{3}|0{8,}", low):
-        return True
-    if "example" in low or "1234567" in low or "abcdef" in low or "fake" in low or "dummy" in low:
-        return True
-    letters = re.sub(r"[^A-Za-z0-9]", "", body)
-    return len(letters) >= 8 and shannon(letters) < 2.5
-
-
-def find_tokens(text: str, shapes=SECRET_SHAPES):
-    """(shape, match) for every credential-shaped token in the text."""
-    for shape in shapes:
-        if shape.hints and not any(h in text for h in shape.hints):
-            continue
-        for m in shape.regex.finditer(text):
-            yield shape, m
-
-
-# --- files ------------------------------------------------------------------------------------
-
-_TEMPLATE_NAME = re.compile(r"(?i)(?:^|[._-])(?:template|example|examples|sample|dist|tmpl|tpl)(?:[._-]|$)")
-_DOC_EXT = {".md", ".rst", ".adoc", ".txt", ".markdown"}
-
-
-def is_template_file(path: str) -> bool:
-    """`.env.example`, `config.sample.yaml`, `secret.template.yaml`, `values.tmpl`..."""
-    return bool(_TEMPLATE_NAME.search(posixpath.basename(path)))
-
-
-def is_doc_file(path: str) -> bool:
-    parts = path.split("/")
-    if any(p in ("docs", "doc", "documentation") for p in parts[:-1]):
-        return True
-    return posixpath.splitext(parts[-1].lower())[1] in _DOC_EXT
-
-
-def is_minified(path: str, text: str) -> bool:
-    name = posixpath.basename(path).lower()
-    if re.search(r"\.(?:min|bundle|chunk)\.(?:js|css|mjs)$|\.map$|\.svg$", name):
-        return True
-    lines = text.count("\n") + 1
-    return len(text) > 5000 and len(text) / lines > 400
+def is_weak_password(value: str) -> bool:
+    """A human-chosen password: `admin12345`, `SuperSecret123!`, `Passw0rd2024` (letters with digits or
+    symbols, 8-64 characters, one token), that is not an identifier, a path, a version or a hash."""
+    v = value
+    if not 8 <= len(v) <= 64 or re.search(r"\s", v) or not re.search(r"[A-Za-z]", v):
+        return False
+    if not re.search(r"\d", v) or re.fullmatch(r"[0-9a-fA-F]+", v):
+        return False  # letters only are words; hex only is an id or a digest
+    if re.match(r"(?i)^(?:[a-z][a-z0-9+.-]*://|/|\./|~/|v?\d+[.\d]*[-+]?)", v) or re.search(r"[/\\]|\.\w{2,4}$", v):
+        return False  # URLs, paths, versions, file names
+    if re.fullmatch(r"[a-z]+(?:[-_.][a-z]+)+[-_.]?\d+", v) or re.fullmatch(r"[A-Z][A-Z0-9_]+", v):
+        return False  # identifiers: `my-secret-v2`, `app_token_1`, `SECRET_KEY_2`
+    return True
 
 
 def mask(secret: str) -> str:

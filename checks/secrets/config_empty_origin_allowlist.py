@@ -4,10 +4,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from checks.model import Hit
 from checks.lang.yamlast import YList, YMap
+from checks.model import Hit, Severity
 from checks.registry import Context, Example, rule
-from checks.secrets._patterns import is_doc_file, is_template_file, name_parts
+from checks.secrets._files import is_doc_file, is_template_file
+from checks.secrets._origin_readers import readers
+from checks.secrets._patterns import name_parts
 from checks.source import ParseError, SourceFile
 
 # KEY= / KEY="" / export KEY='' / ENV KEY="" / - KEY= (compose list) / KEY: "" on one line.
@@ -37,12 +39,17 @@ def is_origin_allowlist(key: str) -> bool:
     severity="CRITICAL",
     area="secrets",
     title="Origin allowlist set to an empty string",
-    why="Most CORS and WebSocket middlewares treat an empty allowlist as \"no restriction\", so any web "
-        "page can make credentialed requests or open sockets to the service on a user's behalf.",
+    why="Many CORS and WebSocket middlewares treat an empty allowlist as \"no restriction\", so any web "
+        "page can make credentialed requests or open sockets to the service on a user's behalf. Graded by "
+        "the repository's Python, Go and JS code that reads the variable: CRITICAL when it treats empty as "
+        "allow-all (a check that passes on an empty list, a `*` fallback); no finding when it parses the "
+        "value into a list (empty narrows: only the service's own origin is allowed); MEDIUM, to verify, "
+        "when no code in the repository reads it.",
     fix="Set the allowlist to the exact origins that may call the service, e.g. "
         "`CORS_ALLOWED_ORIGINS: \"https://app.example.org\"`, and make the service refuse to start "
-        "when it is empty.",
+        "(or allow nothing) when it is empty.",
     kinds={"env", "yaml", "dockerfile", "shell", "toml", "ini", "json"},
+    repo_kinds={"python", "go", "js"},
     example=Example(
         path="deploy/k8s/configmap.yaml",
         bad='apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: api\ndata:\n'
@@ -54,6 +61,33 @@ def is_origin_allowlist(key: str) -> bool:
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     if is_doc_file(f.path) or is_template_file(f.path):
         return
+    for hit in _empty_allowlists(f):
+        graded = _grade(hit, ctx)
+        if graded is not None:
+            yield graded
+
+
+def _grade(hit: Hit, ctx: Context) -> Hit | None:
+    """CRITICAL when the code reading the variable treats empty as allow-all; nothing when it parses empty
+    into an empty list; MEDIUM ("verify") when the reading code is not in the repository."""
+    key = hit.subject or ""
+    found = readers(key, ctx.repo)
+    allow_all = next((r for r in found if r.allows_all), None)
+    if allow_all:
+        return Hit(hit.line, severity=Severity.CRITICAL, subject=key,
+                   message=f"`{key}` is set to an empty string, which {allow_all.path}:{allow_all.line} "
+                           "treats as \"allow every origin\"")
+    if found and all(r.parses_list for r in found):
+        return None  # parsed into an empty list: nothing extra is allowed
+    where = f"{found[0].path}:{found[0].line} reads it" if found else "no code in this repository reads it"
+    return Hit(hit.line, severity=Severity.MEDIUM, subject=key,
+               note=f"MEDIUM: {where}; whether empty means \"allow all\" is not visible",
+               message=f"`{key}` is set to an empty string: verify that the service reading it refuses "
+                       "every cross-origin request when the list is empty (many CORS and WebSocket "
+                       "middlewares treat an empty allowlist as \"allow all\")")
+
+
+def _empty_allowlists(f: SourceFile) -> Iterator[Hit]:
     if "yaml" in f.kinds:
         yield from _yaml(f)
         return
@@ -61,7 +95,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         for number, line in enumerate(f.lines, start=1):
             for m in _JSON_EMPTY.finditer(line):
                 if is_origin_allowlist(m.group("key")):
-                    yield Hit(number, message=f"`{m.group('key')}` is set to an empty string, which allows every origin")
+                    yield Hit(number, subject=m.group("key"))
                     break
         return
     for number, line in enumerate(f.lines, start=1):
@@ -70,7 +104,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
             continue
         if m.group("op") == ":" and not m.group("val"):
             continue  # `key:` alone is not an empty string outside YAML either
-        yield Hit(number, message=f"`{m.group('key')}` is set to an empty string, which allows every origin")
+        yield Hit(number, subject=m.group("key"))
 
 
 def _yaml(f: SourceFile) -> Iterator[Hit]:
@@ -82,14 +116,14 @@ def _yaml(f: SourceFile) -> Iterator[Hit]:
         for number, line in enumerate(f.lines, start=1):
             m = _ENV_EMPTY.match(line)
             if m and m.group("val") and is_origin_allowlist(m.group("key")):
-                yield Hit(number, message=f"`{m.group('key')}` is set to an empty string, which allows every origin")
+                yield Hit(number, subject=m.group("key"))
         return
     seen: set[int] = set()
     for doc in docs:
         for line, key in _walk(doc):
             if line not in seen:
                 seen.add(line)
-                yield Hit(line, message=f"`{key}` is set to an empty string, which allows every origin")
+                yield Hit(line, subject=key)
 
 
 def _walk(node: object) -> Iterator[tuple[int, str]]:

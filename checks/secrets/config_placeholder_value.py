@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from checks.model import Hit
+from checks.model import Hit, Severity
 from checks.registry import Context, Example, rule
-from checks.secrets._patterns import is_doc_file, is_template_file
+from checks.secrets._context import compose_readers
+from checks.secrets._files import is_doc_file, is_template_file, sample_folder
 from checks.source import SourceFile
 
 _MARKER = re.compile(
@@ -50,14 +51,37 @@ def _strip_comment(line: str, kinds: frozenset[str]) -> str:
     return re.split(r"\s#|\s//\s", line, maxsplit=1)[0]
 
 
-def _placeholder(key: str, value: str) -> str | None:
+# Fields whose placeholder fails loudly (an image that cannot be pulled, a namespace that does not
+# exist), so it cannot reach production unnoticed.
+_FAILS_LOUDLY = re.compile(r"(?i)^(?:namespace|name|repository|repo|image|tag|digest|version|registry|kind)$")
+# `SERVICE_NAME_PLACEHOLDER.SERVICE_NAMESPACE_PLACEHOLDER.svc`: substitution variables inside a value
+# that build tooling (kustomize vars/replacements, sed, envsubst) replaces, like `${VAR}`.
+_SUBST_VAR = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_PLACEHOLDER|PLACEHOLDER(?:_[A-Z0-9]+)+")
+_EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
+_SENDER = re.compile(r"(?i)from|sender|noreply|no_reply|reply")
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://([^/?#\s]*)", re.I)
+
+
+def _placeholder(key: str, value: str, kinds: frozenset[str] = frozenset()) -> str | None:
     v = value.strip().rstrip(",}]").strip().strip("\"'`").strip()
     if not v or v.startswith(("${", "{{", "$(")):
+        return None
+    if _FAILS_LOUDLY.match(key.rsplit(".", 1)[-1]) or (_EMAIL.match(v) and _SENDER.search(key)):
+        return None  # fails loudly when left; a sender address is not a secret or a link
+    if "terraform" in kinds and re.fullmatch(r"<[^<>]+>|\w*_here", v, re.I):
+        return None  # an operator's fill-in (`"<project_id_here>"`): terraform fails on it
+    if _SUBST_VAR.search(v) and _SUBST_VAR.sub("", v).strip(".-_/:"):
         return None
     if _WHOLE.match(v):
         return v
     if _ASSET.match(v):
         return None
+    url = _URL.match(v)
+    if url:  # in a URL only the host can be a placeholder; its path is prose (`/faq/using-your-cluster`)
+        m = _MARKER.search(url.group(1))
+        if m:
+            return m.group(0)
+        return v if key and _LINKISH.search(key) and _EXAMPLE_HOST.search(url.group(1)) else None
     # In prose ("replace this with ..."), only shouting markers count: REPLACE_WITH_X, CHANGE_ME.
     m = (_SHOUT if re.search(r"\s", v) else _MARKER).search(v)
     if m:
@@ -74,11 +98,17 @@ def _placeholder(key: str, value: str) -> str | None:
     title="Placeholder value shipped in deploy configuration",
     why="A `REPLACE_WITH_…` or `your-api-key` left in a ConfigMap, values file or env file goes to "
         "production as the real value: the feature fails at runtime, or runs with a guessable "
-        "credential, or sends users to example.com.",
+        "credential, or sends users to example.com. Not findings: `*.example`/`*.template` files, docs, "
+        "test, e2e, example and contrib folders; fields whose placeholder fails loudly (image "
+        "`repository`/`tag`, `namespace`, `name`) and operator fill-ins such as `\"<project_id_here>\"` in "
+        "tfvars; substitution variables that tooling replaces (`SERVICE_NAME_PLACEHOLDER.ns.svc`); words "
+        "in a URL's path; sender addresses (`MAIL_FROM: noreply@example.com`). LOW: Compose files and env "
+        "files only a Compose stack reads (local or self-hosted recipes).",
     fix="Fill the value from the environment or a secret store at deploy time (Helm values per "
         "environment, `secretKeyRef`, `${VAR}` substitution) and keep placeholders only in "
         "`*.example` / `*.template` files.",
     kinds=_DEPLOY_KINDS | _CODE_KINDS,
+    repo_kinds={"compose"},
     example=Example(
         path="deploy/k8s/configmap.yaml",
         bad='apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: api\ndata:\n'
@@ -90,8 +120,10 @@ def _placeholder(key: str, value: str) -> str | None:
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     if is_template_file(f.path) or is_doc_file(f.path) or f.kinds & {"gha", "gitlab-ci"}:
         return
-    if any(p in ("example", "examples", "sample", "samples") for p in f.path.split("/")[:-1]):
-        return
+    if f.is_test or sample_folder(f.path):
+        return  # test environments, samples and dev containers are not deploy config
+    note = _local_stack(f, ctx)
+    low = Severity.LOW if note else None
     if not (f.kinds & _DEPLOY_KINDS):
         yield from _code_links(f)
         return
@@ -109,10 +141,18 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
             if not item:
                 continue
             key, value = "", item.group("val")
-        found = _placeholder(key, value)
+        found = _placeholder(key, value, f.kinds)
         if found:
             what = f"`{key}`" if key else "This list item"
-            yield Hit(number, message=f"{what} is set to the placeholder `{found}`")
+            yield Hit(number, message=f"{what} is set to the placeholder `{found}`", severity=low, note=note)
+
+
+def _local_stack(f: SourceFile, ctx: Context) -> str | None:
+    """Compose files and the env files only Compose reads: a local or self-hosted stack's recipe (LOW at most)."""
+    if "compose" in f.kinds:
+        return "LOW: a Compose file (a local or self-hosted stack's recipe, not production deploy config)"
+    reader = compose_readers(f.path, ctx.repo) if "env" in f.kinds else None
+    return f"LOW: only the Compose stack {reader} reads this env file" if reader else None
 
 
 def _code_links(f: SourceFile) -> Iterator[Hit]:

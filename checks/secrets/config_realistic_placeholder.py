@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from checks.model import Hit
 from checks.registry import Context, Example, rule
-from checks.secrets._patterns import TOKEN_SHAPES, find_tokens, is_doc_file, is_minified, is_token_placeholder
+from checks.secrets._files import is_doc_file, is_minified
+from checks.secrets._shapes import TOKEN_SHAPES, find_tokens, is_token_placeholder
 from checks.source import SourceFile
 
 

@@ -5,9 +5,9 @@ import ast
 import re
 from collections.abc import Iterator
 
-from checks.model import Hit
 from checks.lang import golang as go
 from checks.lang.python import call_name, dotted, kwarg
+from checks.model import Hit
 from checks.registry import Context, Example, rule
 from checks.secrets._patterns import is_secret_name
 from checks.source import SourceFile

@@ -4,10 +4,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from checks.model import Hit
 from checks.lang.yamlast import YList, YMap
+from checks.model import Hit
 from checks.registry import Context, Example, rule
-from checks.secrets._patterns import is_reference, is_template_file
+from checks.secrets._files import is_template_file
+from checks.secrets._patterns import is_reference
 from checks.source import SourceFile
 
 # Values that are unfilled template slots, not secrets: `${DB_PASSWORD}`, `{{ .Values.x }}`, `<password>`.

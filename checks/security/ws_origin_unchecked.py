@@ -5,7 +5,7 @@ import ast
 import re
 from collections.abc import Iterator
 
-from checks.model import Hit
+from checks.model import Hit, Severity
 from checks.lang import golang as go
 from checks.lang.python import call_name, has_star_kwargs, kwarg
 from checks.registry import Context, Example, rule
@@ -22,7 +22,9 @@ _ORIGIN_VALIDATORS = ("AllowedHostsOriginValidator", "OriginValidator")
     area="security",
     title="WebSocket accepts any origin",
     why="Browsers send cookies with cross-site WebSocket handshakes, so an endpoint that accepts every "
-        "Origin lets any website open an authenticated socket as the visitor (cross-site WebSocket hijacking).",
+        "Origin lets any website open an authenticated socket as the visitor (cross-site WebSocket hijacking). "
+        "A check that only lets a missing Origin through is LOW: browsers always send Origin on a WebSocket "
+        "upgrade, so only non-browser clients reach that branch.",
     fix="Check the `Origin` header against an allowlist of your front-end origins (and reject a missing "
         "Origin for browser endpoints), e.g. a `CheckOrigin` that looks the origin up in configured hosts, or "
         "`websockets.serve(..., origins=[\"https://app.example.com\"])`.",
@@ -51,6 +53,7 @@ def _golang(f: SourceFile) -> Iterator[Hit]:
         return
     root = f.go
     funcs = _web.go_top_funcs(root)
+    ws_pkgs = _web.go_pkg_names(root, "websocket")
     for node in go.walk(root, "keyed_element", "assignment_statement", "if_statement"):
         if node.type == "if_statement":
             hit = _empty_origin_passes(node)
@@ -73,13 +76,23 @@ def _golang(f: SourceFile) -> Iterator[Hit]:
             if _accepts_all(value, funcs):
                 yield Hit(go.line(node), message="`CheckOrigin` returns true for every origin, so any website "
                                                  "can open a socket with the visitor's cookies")
-        elif key == "InsecureSkipVerify" and vtext == "true" and "websocket" in f.text.lower():
+        elif key == "InsecureSkipVerify" and vtext == "true" and _in_accept_options(node, ws_pkgs):
             yield Hit(go.line(node), message="`AcceptOptions{InsecureSkipVerify: true}` disables the "
                                              "WebSocket origin check")
-        elif key == "OriginPatterns":
+        elif key == "OriginPatterns" and _in_accept_options(node, ws_pkgs):
             items = [go.string_value(s) for s in go.walk(value, "interpreted_string_literal", "raw_string_literal")]
             if "*" in items:
                 yield Hit(go.line(node), message="`OriginPatterns` contains `*`, so every origin is accepted")
+
+
+def _in_accept_options(elem: go.Node, ws_pkgs: set[str]) -> bool:
+    """The keyed element sits in a `websocket.AcceptOptions{...}` literal (not a `tls.Config` of the same file)."""
+    lit = next((a for a in go.ancestors(elem) if a.type == "composite_literal"), None)
+    if lit is None:
+        return False
+    typ = go.text(lit.child_by_field_name("type"))
+    pkg, _, name = typ.rpartition(".")
+    return name == "AcceptOptions" and (pkg in ws_pkgs or not pkg)
 
 
 def _accepts_all(value: go.Node, funcs: dict[str, go.Node]) -> bool:
@@ -97,6 +110,10 @@ _EMPTY_COND = re.compile(r'^\(?\s*(?:(\w+)\s*==\s*""|""\s*==\s*(\w+)|len\((\w+)\
 _DIRECT_EMPTY = re.compile(
     r'^\(?\s*(?:(?:len\(\s*)?(?:\w+\.)*Header(?:\.Get\(\s*"origin"\s*\)|\[\s*"origin"\s*\])\s*\)?\s*==\s*(?:""|0)|'
     r'""\s*==\s*(?:\w+\.)*Header\.Get\(\s*"origin"\s*\))\s*\)?$', re.I)
+
+
+_EMPTY_NOTE = ("LOW: only a missing Origin passes; browsers always send Origin on a WebSocket upgrade, so "
+               "only non-browser clients (which must authenticate anyway) reach this branch")
 
 
 def _empty_origin_passes(node: go.Node) -> Hit | None:
@@ -119,14 +136,16 @@ def _empty_origin_passes(node: go.Node) -> Hit | None:
         return None
     ftext = go.text(fn)
     if direct:
-        return Hit(go.line(node), message="The origin check returns true when the `Origin` header is missing")
+        return Hit(go.line(node), severity=Severity.LOW, note=_EMPTY_NOTE,
+                   message="The origin check returns true when the `Origin` header is missing")
     var = m.group(1) or m.group(2) or m.group(3)
     origin_src = re.search(rf'(?i)\b{re.escape(var)}\s*:?=\s*[\w.]*(?:(?:Header\.Get|Get)\(\s*"Origin"\s*\)|'
                            rf'Header\[\s*"Origin"\s*\])', ftext) or \
         (var.lower() == "origin" and re.search(r"\borigin\s+string\b", go_params(fn)) is not None)
     if origin_src:
-        return Hit(go.line(node), message=f"The origin check returns true when `{var}` is empty, so requests "
-                                          "without an Origin header skip the allowlist")
+        return Hit(go.line(node), severity=Severity.LOW, note=_EMPTY_NOTE,
+                   message=f"The origin check returns true when `{var}` is empty, so requests "
+                           "without an Origin header skip the allowlist")
     return None
 
 

@@ -37,7 +37,7 @@ FINDING_TYPES = {
     # added by differential review and repository context (after the original contract keys)
     "new": bool, "note": (str, type(None)), "locations": list,
 }
-AREAS = ("secrets", "security", "reliability", "infrastructure", "ci", "quality")
+AREAS = ("secrets", "security", "reliability", "infrastructure", "ci", "quality", "tests")
 
 
 def cli(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -352,10 +352,10 @@ def test_markdown_report_sections(mixed: Path) -> None:
         assert "**Why it matters:**" in section and "**Fix:**" in section
         if f["snippet"]:
             assert "```" in section
-    # area summary with every area
+    # area summary with every area (tests: only when coverage reports were given, tests/coverage/)
     assert "### Area summary" in md
     area_table = md[md.index("### Area summary"):]
-    for area in AREAS:
+    for area in (a for a in AREAS if a != "tests"):
         assert re.search(rf"^\| {area} \| \S* ?(PASS|WARNING|FAIL) \| .+ \|$", area_table, re.M), area
     assert re.search(r"^\| secrets \| \S* ?FAIL \|", area_table, re.M)
     assert re.search(r"^\| ci \| \S* ?PASS \| no findings \|$", area_table, re.M)
@@ -573,9 +573,9 @@ def test_scan_respects_gitignore_including_negation_and_nested(repo: GitRepo) ->
         repo.write(rel, SECRET_PY)
     data = as_json(cli("scan", str(repo.path), "--format", "json"))
     assert {p for p, _ in secret_lines(data)} == {"keep.local.py", "sub/public.py"}
-    # a subdirectory scan reports paths relative to the scan root
+    # a subdirectory scan reports paths relative to the repository root (SARIF uploads resolve them there)
     sub = as_json(cli("scan", str(repo.path / "sub"), "--format", "json"))
-    assert {p for p, _ in secret_lines(sub)} == {"public.py"}
+    assert {p for p, _ in secret_lines(sub)} == {"sub/public.py"}
 
 
 # --- inline suppression ----------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from aiohttp import web
 from yarl import URL
 
 from tests.github import contract, fake_graphql
+from tests.github.fake_ci import CIMixin
 from tests.github.fake_comments import BOT, CommentsMixin
 from tests.github.fake_faults import FaultsMixin
 from tests.github.fake_state import PullRequest, Repo, Thread, blob_sha, next_id
@@ -31,7 +32,7 @@ def _iso(dt: datetime) -> str:
     return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class FakeGitHub(CommentsMixin, FaultsMixin):
+class FakeGitHub(CommentsMixin, FaultsMixin, CIMixin):
     def __init__(self, app_id: int, public_key: str):
         self.app_id = app_id
         self.public_key = public_key
@@ -56,6 +57,7 @@ class FakeGitHub(CommentsMixin, FaultsMixin):
         self.graphql_text_limit = 512 * 1024
         self.base_url = ""
         self._faults_init()
+        self._ci_init()
 
     # --- scenario building -----------------------------------------------------------------------
     def add_pr(self, repo: str, number: int, base: dict, head: dict, *, author: str = "Codertocat",
@@ -168,6 +170,7 @@ class FakeGitHub(CommentsMixin, FaultsMixin):
             (rf"PATCH {repo}/issues/comments/(?P<cid>\d+)", self._edit_comment),
             (rf"POST {repo}/issues/comments/(?P<cid>\d+)/reactions", self._react),
             (rf"GET {repo}/collaborators/(?P<user>[^/]+)/permission", self._permission),
+            *self._ci_routes(repo),
         ]
 
     def _authorized(self, request: web.Request) -> bool:

@@ -124,3 +124,21 @@ async def test_not_a_pull_request_event_is_a_usage_error(fake_github, workflow, 
     assert await workflow(pr, event="push") == 2
     assert "on: pull_request" in capsys.readouterr().err
     assert fake_github.requests == []
+
+
+async def test_coverage_files_fill_the_sticky_summary_and_annotate_uncovered_lines(fake_github, workflow):
+    from tests.coverage.test_review_coverage import FIXTURES, SOURCES
+
+    source = (SOURCES / "python" / "src" / "shop" / "pricing.py").read_text()
+    base = "".join(source.splitlines(keepends=True)[:6])
+    pr = fake_github.add_pr(REPO, 14, base={"src/shop/pricing.py": base}, head={"src/shop/pricing.py": source})
+    code = await workflow(pr, "--coverage", str(FIXTURES / "python-cobertura.xml"))
+
+    assert code == 0  # tests.patch-coverage is MEDIUM; fail_on defaults to HIGH
+    (summary,) = fake_github.summaries(14)
+    assert "### Test Coverage" in summary["body"] and "**Patch coverage: 40.0%**" in summary["body"]
+    assert any(f.rule == "tests.patch-coverage" for f in decode_state(summary["body"]))
+    (run,) = fake_github.checks(pr.head_sha)
+    notices = [(a["start_line"], a["end_line"]) for a in run["annotations"] if a["annotation_level"] == "notice"]
+    assert notices == [(11, 13), (17, 19)]
+    assert "### Test Coverage" in workflow.summary.read_text()  # the job's step summary too

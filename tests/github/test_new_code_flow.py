@@ -5,7 +5,7 @@ import pytest
 
 from bot.state import decode_state, inline_fingerprint
 from tests.github.helpers import REPO, pr_payload
-from tests.new_code_cases import HEAD_CLIENT, OLD_CLIENT, WITH_USER, WITHOUT_USER
+from tests.new_code_cases import HEAD_CLIENT, OLD_CLIENT, PROBED, UNPROBED
 
 pytestmark = pytest.mark.slow  # real servers on loopback
 
@@ -26,13 +26,13 @@ async def test_inline_and_annotations_only_for_new_findings(fake_github, service
 
 
 async def test_a_new_finding_outside_the_diff_goes_on_the_nearest_changed_line(fake_github, service):
-    pr = fake_github.add_pr(REPO, 4, base={"Dockerfile": WITH_USER},
-                            head={"Dockerfile": WITHOUT_USER})
+    pr = fake_github.add_pr(REPO, 4, base={"k8s/web.yaml": PROBED},
+                            head={"k8s/web.yaml": UNPROBED})
     await service.send("pull_request", pr_payload("opened", pr))
     await service.idle()
 
     state = decode_state(fake_github.summaries(4)[0]["body"])
-    root = next(f for f in state if f.rule == "docker.root-user")
-    assert root.line < 10  # anchored above the hunk, on a line the diff does not show
-    (comment,) = [c for c in fake_github.review_comments if inline_fingerprint(c["body"]) == root.fingerprint]
-    assert comment["line"] >= 10 and "outside the lines this diff shows" in comment["body"]
+    gap = next(f for f in state if f.rule == "k8s.no-probes")
+    assert gap.line == 9  # the container's `- name:` line, far above the hunk
+    (comment,) = [c for c in fake_github.review_comments if inline_fingerprint(c["body"]) == gap.fingerprint]
+    assert comment["line"] > 12 and "outside the lines this diff shows" in comment["body"]

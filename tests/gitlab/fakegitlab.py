@@ -20,6 +20,7 @@ from yarl import URL
 
 from bot.forges.gitlab.positions import line_map
 from tests.gitlab import contract
+from tests.gitlab.fake_ci import CIMixin
 
 TOKEN = "glpat-readiness-test"
 NOW = "2025-01-01T00:00:00.000Z"
@@ -63,6 +64,7 @@ class MergeRequest:
     versions: list[dict] = field(default_factory=list)
     notes: list[dict] = field(default_factory=list)
     discussions: list[dict] = field(default_factory=list)
+    head_pipeline: dict | None = None
 
     def add_version(self) -> None:
         self.versions.insert(0, {"id": next(_ids), "head_commit_sha": self.head_sha, "base_commit_sha": self.base_sha,
@@ -92,8 +94,9 @@ def user(uid: int, username: str) -> dict:
 BOT = user(900, "readiness-bot")
 
 
-class FakeGitLab:
+class FakeGitLab(CIMixin):
     def __init__(self):
+        self._ci_init()
         self.projects: dict[int, Project] = {}
         self.mrs: dict[tuple[int, int], MergeRequest] = {}
         self.members: dict[tuple[int, str], int] = {}  # (project, username) -> access level
@@ -189,6 +192,7 @@ class FakeGitLab:
             (rf"PUT {mr}/notes/(?P<nid>\d+)", "note", self._edit_note),
             (rf"POST {mr}/notes/(?P<nid>\d+)/award_emoji", "", self._award),
             (r"GET /api/v4/projects/(?P<pid>\d+)/members/all", "", self._members),
+            *self._ci_routes(),
         ]
 
     def _page(self, request: web.Request, items: list) -> web.Response:
@@ -221,7 +225,8 @@ class FakeGitLab:
                     target_project_id=mr.project.id, state=mr.state, sha=mr.head_sha, draft=mr.draft,
                     work_in_progress=mr.draft, target_branch=mr.target_branch, author=mr.author, web_url=web_url,
                     title=("Draft: " if mr.draft else "") + "Change things", closed_by=None, closed_at=None,
-                    diff_refs={"base_sha": mr.base_sha, "head_sha": mr.head_sha, "start_sha": mr.base_sha})
+                    diff_refs={"base_sha": mr.base_sha, "head_sha": mr.head_sha, "start_sha": mr.base_sha},
+                    head_pipeline=self.head_pipeline_json(mr))
         return web.json_response(data)
 
     def _files(self, pid: str, ref: str) -> dict | None:

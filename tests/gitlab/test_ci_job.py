@@ -65,3 +65,22 @@ async def test_missing_token_is_a_usage_error(fake_gitlab, pipeline, capsys):
     assert await pipeline(mr, token="") == 2
     assert "READINESS_GITLAB_TOKEN" in capsys.readouterr().err
     assert fake_gitlab.requests == []
+
+
+async def test_coverage_reports_fill_the_summary_and_the_finding_opens_a_discussion(fake_gitlab, pipeline):
+    from tests.coverage.test_review_coverage import FIXTURES, SOURCES
+
+    source = (SOURCES / "go" / "internal" / "pricing" / "pricing.go").read_text()
+    go_mod = (SOURCES / "go" / "go.mod").read_text()
+    base = "".join(source.splitlines(keepends=True)[:13])
+    mr = fake_gitlab.add_mr(42, 11, base={"go.mod": go_mod, "internal/pricing/pricing.go": base},
+                            head={"go.mod": go_mod, "internal/pricing/pricing.go": source})
+    fake_gitlab.set_pipeline(mr, [("test", "go-test", "success"), ("test", "readiness", "running")])
+    assert await pipeline(mr, "--coverage", str(FIXTURES / "go-coverprofile.out")) == 0
+
+    (summary,) = fake_gitlab.summaries(mr)
+    body = summary["body"]
+    assert "**Patch coverage: 26.7%** (4 of 15 added executable lines" in body  # Go module path mapped
+    assert "| `internal/pricing` (changed) |" in body
+    assert "CI: 1 check, none failing" in body  # the pipeline's other job; this job is not listed
+    assert any("tests.patch-coverage" in d["notes"][0]["body"] for d in mr.discussions)

@@ -36,7 +36,8 @@ def test_positions_on_added_and_context_lines_and_added_files():
     assert ctx["new_line"] == 1 and ctx["old_line"] == 1 and ctx["base_sha"] == REFS.base_sha
     added = position(_finding("x.py", 2), modified, lines, REFS)
     assert added["new_line"] == 2 and "old_line" not in added
-    assert position(_finding("x.py", 40), modified, lines, REFS) is None  # not a diff line
+    # not a diff line: the nearest line the diff shows (the comment names the real location)
+    assert position(_finding("x.py", 40), modified, lines, REFS)["new_line"] == 2
 
     new, new_lines = changed_file({"old_path": "n.py", "new_path": "n.py", "diff": make_diff(None, "a\nb\n"),
                                    "new_file": True, "deleted_file": False, "renamed_file": False})

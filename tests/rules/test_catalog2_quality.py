@@ -12,11 +12,12 @@ from tests.rule_harness import case as C, findings, lines, repo_lines
 
 
 def _py_stmts(n: int, indent: str = "    ") -> str:
-    return "".join(f"{indent}x{i} = compute({i})\n" for i in range(n))
+    return "".join(f"{indent}if compute({i}): return {i}\n" for i in range(n))
 
 
 def _go_stmts(n: int, indent: str = "\t") -> str:
-    return "".join(f"{indent}x{i} := compute({i})\n{indent}_ = x{i}\n" for i in range(n // 2))
+    return "".join(f"{indent}if x{i} := compute({i}); x{i} > 0 {{\n{indent}\treturn\n{indent}}}\n"
+                   for i in range(n // 3))
 
 
 CASES: list[tuple[str, tuple[str, str, set[int]]]] = []

@@ -68,14 +68,15 @@ def test_quality_file_too_long_option() -> None:
 
 
 # ============================================================================================
-# quality.function-too-long (default 50; on the def/func line, with the length)
+# quality.function-too-long (default 60; on the def/func line, with the length)
 # ============================================================================================
 def _py_body(n: int, indent: str = "    ") -> str:
-    return "".join(f"{indent}total += {i}\n" for i in range(n))
+    # one branch per line: real logic, not a table-like list of assignments (those are not reported)
+    return "".join(f"{indent}if total > {i}: return total\n" for i in range(n))
 
 
 def _go_body(n: int) -> str:
-    return "".join(f"\ttotal += {i}\n" for i in range(n))
+    return "".join(f"\tif total > {i} {{ return total }}\n" for i in range(n))
 
 
 FUNCTION_TOO_LONG = [
@@ -113,7 +114,10 @@ def test_quality_function_too_long(path: str, text: str, expected: set[int]) -> 
 def test_quality_function_too_long_message_has_length_and_option() -> None:
     text = "def handle():\n    total = 0\n" + _py_body(70) + "    return total\n"
     (f,) = findings("quality.function-too-long", "app/h.py", text)
-    assert "72" in f.message and f.severity is Severity.MEDIUM
+    assert "72" in f.message and f.severity is Severity.LOW
+    (f,) = findings("quality.function-too-long", "app/h.py", "def handle():\n    total = 0\n" + _py_body(125)
+                    + "    return total\n")
+    assert f.severity is Severity.MEDIUM and f.subject == "func:handle"
     assert lines("quality.function-too-long", "app/h.py", text, max_lines=100) == set()
     short = "def handle():\n    total = 0\n" + _py_body(30) + "    return total\n"
     assert lines("quality.function-too-long", "app/h.py", short, max_lines=20) == {1}

@@ -31,6 +31,8 @@ class GitHubApp:
         self.texts: LRUCache = cache_metrics.texts_cache(text_cache_chars)
         # (repo, base sha) -> config text; a sha never changes, a branch name does (short TTL)
         self.configs: TTLCache = TTLCache(maxsize=1024, ttl=60)
+        # (repo, head sha) -> Build & CI results once every check finished (bot/ci_results)
+        self.ci: TTLCache = TTLCache(maxsize=1024, ttl=3600)
 
     @classmethod
     def with_token(cls, token: str, **kwargs) -> GitHubApp:

@@ -6,6 +6,8 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from bot.ci_results import github as ci_checks
+from bot.ci_results.model import CIResults, is_refresh
 from bot.config import CONFIG_FILE, ConfigError
 from bot.forges.github import fetch, publish
 from bot.forges.github.http import GitHubError
@@ -35,6 +37,8 @@ class GitHubForge:
         self.summary_looked_up = False
         self._changes: list[ChangedFile] = []
         self._shas: dict[str, str] = {}
+        self._check_runs: dict | None = None  # the head's check runs, when a refresh read them
+        self.ci_unchanged = False  # a refresh that found the CI results the summary already shows
 
     # --- reading ---------------------------------------------------------------------------------
     async def changes(self, job: Job) -> list[ChangedFile]:
@@ -92,6 +96,20 @@ class GitHubForge:
         self.job = job
         return job
 
+    async def ci_results(self, job: Job) -> CIResults:
+        """The head's other check runs and statuses: cached per head once all finished; a refresh
+        (queued because some finished) reads them again."""
+        key = (job.repo, job.head_sha)
+        cached = self.app.ci.get(key)
+        if cached is not None and not is_refresh(job.event):
+            return cached
+        result = await ci_checks.read(self.client, job.repo, job.head_sha, exclude=publish.CHECK_NAME,
+                                      runs=self._check_runs)
+        self.ci_unchanged = is_refresh(job.event) and result == cached
+        if result.done:
+            self.app.ci[key] = result
+        return result
+
     # --- publishing ------------------------------------------------------------------------------
     async def start(self, job: Job) -> None:
         if self.check_id is not None:
@@ -100,11 +118,19 @@ class GitHubForge:
         if resumed.get("id") and resumed.get("head_sha") == job.head_sha:  # a retry: one check run per head
             self.check_id = int(resumed["id"])
             return
+        if is_refresh(job.event):  # other CI finished: update our check run of this head in place
+            self._check_runs = await ci_checks.check_runs(self.client, job.repo, job.head_sha)
+            self.check_id = ci_checks.own_run(self._check_runs, publish.CHECK_NAME)
+            if self.check_id is not None:
+                return
         self.check_id = await publish.start_check(self.client, job.repo, job.head_sha, job.delivery_id)
         if self.on_check is not None:
             await self.on_check({"id": self.check_id, "head_sha": job.head_sha})
 
     async def publish(self, job: Job, review: Review) -> None:
+        if self.ci_unchanged:
+            log.info("%s: CI results unchanged since the summary, nothing to refresh", job.key)
+            return
         await self.start(job)
         existing = await publish.existing_fingerprints(self.client, job.repo, job.number)
         plan = plan_inline(review.findings, self._changes, existing, review.max_inline_comments, inline_comment)
@@ -115,7 +141,8 @@ class GitHubForge:
         output = check_run_output(review, not_inline=plan.not_inline)
         await publish.complete_check(self.client, job.repo, self.check_id,
                                      conclusion="failure" if review.failed else "success",
-                                     output=output, notes=publish.annotations(review.findings))
+                                     output=output,
+                                     notes=publish.annotations(review.findings) + _coverage_notes(review))
         self.check_done = True
         if not self.summary_looked_up:
             await self.previous_state(job)
@@ -178,3 +205,17 @@ def _review_body(review: Review, plan) -> str:
     n = len(plan.posted)
     return (f"**readiness**: {review.headline()}. {n} new inline comment{'s' if n != 1 else ''} on this push; "
             f"the full report is in the summary comment and the `readiness` check.")
+
+
+MAX_COVERAGE_NOTES = 50  # one more Checks API request at most
+
+
+def _coverage_notes(review: Review) -> list[dict]:
+    """Check run annotations on the added lines no test ran (notices: the finding carries the verdict)."""
+    if review.coverage is None:
+        return []
+    return [{"path": path, "start_line": first, "end_line": last, "annotation_level": "notice",
+             "title": "Not run by the tests",
+             "message": f"Added line{'s' if last > first else ''} {first}{f'-{last}' if last > first else ''} "
+                        "ran in no test of the coverage reports."}
+            for path, first, last in review.coverage.patch.ranges()[:MAX_COVERAGE_NOTES]]

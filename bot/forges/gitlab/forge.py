@@ -8,6 +8,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from bot.ci_results import gitlab as ci_jobs
+from bot.ci_results.model import CIResults, is_refresh
 from bot.config import CONFIG_FILE, ConfigError
 from bot.forges.gitlab import fetch, publish
 from bot.forges.gitlab.http import GitLabError
@@ -27,6 +29,7 @@ DIFF_WAITS = 5  # GitLab builds a new diff version asynchronously after a push
 _STATE_LINE = re.compile(r"<!-- readiness:state v\d+ [A-Za-z0-9+/=_-]+ -->")
 _STATE_FOR = {"failure": "failed", "skipped": "canceled"}  # abandon() conclusions -> status states
 RETRY_HINT = "comment /readiness recheck to retry"
+CI_JOB_NAME = "readiness"  # the job of deploy/gitlab-ci/readiness.yml: not listed under Build & CI
 
 HELP_TEXT = (
     "**readiness commands** (comment on the merge request):\n\n"
@@ -59,6 +62,7 @@ class GitLabForge:
         self.started = False
         self.done = False
         self._mr: dict = {}
+        self.ci_unchanged = False  # a refresh that found the CI results the summary already shows
 
     # --- reading ---------------------------------------------------------------------------------
     async def changes(self, job: Job) -> list[ChangedFile]:
@@ -125,8 +129,24 @@ class GitLabForge:
         self.job = job
         return job
 
+    async def ci_results(self, job: Job) -> CIResults:
+        """The head pipeline's jobs: cached per head once all finished; a refresh (queued because
+        the pipeline finished) reads them again."""
+        key = (self.pid, job.head_sha)
+        cached = self.gitlab.ci.get(key)
+        if cached is not None and not is_refresh(job.event):
+            return cached
+        mr = self._mr if self._mr.get("sha") == job.head_sha else await self.merge_request()
+        result = await ci_jobs.read(self.http, self.pid, mr, job.head_sha, exclude=CI_JOB_NAME)
+        self.ci_unchanged = is_refresh(job.event) and result == cached
+        if result.done and result.checks:
+            self.gitlab.ci[key] = result
+        return result
+
     # --- publishing ------------------------------------------------------------------------------
     async def start(self, job: Job) -> None:
+        if not self.started and is_refresh(job.event):
+            self.started = True  # the status already says how the review went: no "running" flip
         if not self.started:
             self.started = True
             await publish.set_status(self.http, self.pid, job.head_sha, "running", "Review in progress")
@@ -136,6 +156,9 @@ class GitLabForge:
         return f"{web}#note_{note_id}" if web and note_id else web
 
     async def publish(self, job: Job, review: Review) -> None:
+        if self.ci_unchanged:
+            log.info("%s: CI results unchanged since the summary, nothing to refresh", job.key)
+            return
         if self.diff is None:
             await self.changes(job)
         bot_id = await self._bot_id()

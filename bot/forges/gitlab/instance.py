@@ -37,6 +37,8 @@ class GitLabInstance:
         self.blob_ids: LRUCache = LRUCache(maxsize=200_000)
         # (project id, branch) -> config text; a branch moves, so a short TTL
         self.configs: TTLCache = TTLCache(maxsize=1024, ttl=60)
+        # (project, head sha) -> Build & CI results once every job finished (bot/ci_results)
+        self.ci: TTLCache = TTLCache(maxsize=1024, ttl=3600)
         self._me: dict | None = None
 
     async def bot_user(self) -> dict:

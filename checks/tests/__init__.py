@@ -1,0 +1,1 @@
+"""Rules about the tests a change comes with (from the coverage reports CI writes)."""
