@@ -140,10 +140,11 @@ def runtime_user(instructions: list[Instruction]) -> RuntimeUser:
     return RuntimeUser(users, final_from.ins if final_from else None, nonroot_base, base_image)
 
 
-def stage_subject(instructions: list[Instruction], from_ins: Instruction) -> str:
-    """Identity of the stage a FROM starts: `stage:<alias>`, else `stage:final` or `stage:<index>`."""
-    for fr in froms(instructions):
-        if fr.ins is from_ins and fr.alias:
-            return f"stage:{fr.alias}"
-    last = max(ins.stage for ins in instructions)
-    return "stage:final" if from_ins.stage == last else f"stage:{from_ins.stage}"
+def stage_subject(instructions: list[Instruction], from_ins: Instruction, path: str) -> str:
+    """Identity of the stage a FROM starts: `stage:<alias>`, else `stage:final` or `stage:<index>`, with
+    the Dockerfile's path: two Dockerfiles are two images, not copies of one resource to merge."""
+    name = next((fr.alias for fr in froms(instructions) if fr.ins is from_ins and fr.alias), None)
+    if name is None:
+        last = max(ins.stage for ins in instructions)
+        name = "final" if from_ins.stage == last else str(from_ins.stage)
+    return f"stage:{name}@{path}"

@@ -61,7 +61,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         if exposes and final_from is not None:
             ports = " ".join(e.body for e in exposes)
             yield Hit(final_from.line, message=f"The runtime image exposes {ports} but has no HEALTHCHECK",
-                      subject=stage_subject(instructions, final_from),
+                      subject=stage_subject(instructions, final_from, f.path),
                       region=(final_from.line, max(len(f.lines), final_from.line)))
         return
     last = healthchecks[-1]

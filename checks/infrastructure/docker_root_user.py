@@ -51,7 +51,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     final_from = rt.final_from
     if final_from is None or rt.non_root or _runs_nothing(instructions, rt):
         return
-    subject = stage_subject(instructions, final_from)
+    subject = stage_subject(instructions, final_from, f.path)
     last = rt.user
     if last is not None and last.stage == final_from.stage:
         hit = Hit(last.line, message=f"The final stage switches to `USER {last.body}`", subject=subject)
