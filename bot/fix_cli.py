@@ -54,6 +54,9 @@ def _run(args: argparse.Namespace) -> int:
     merge_base = git(root, "merge-base", args.base or default_base(root), "HEAD").decode().strip()
     # the work tree against the merge base: the change as it is on disk
     diff = git(root, "diff", "--no-color", "--no-ext-diff", "--no-textconv", "-M", "-U3", merge_base, "--")
+    if not diff.strip():
+        print(f"readiness: nothing to fix: no changes since the merge base {merge_base[:12]}", file=sys.stderr)
+        return EXIT_NOTHING
     forge = LocalGitForge(root, diff_text=diff.decode("utf-8", "replace"), config_path=args.config)
     if not args.rule or "ci.unpinned-action" in args.rule:
         forge.action_resolver = lambda loop: git_resolver()  # pins actions when the network allows
