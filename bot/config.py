@@ -61,6 +61,7 @@ class Config:
     fail_on: Severity | None = Severity.HIGH  # None: never fail ("fail_on: never")
     scope: str = "new"
     exclude: tuple[str, ...] = ()
+    tests: tuple[str, ...] = ()  # patterns of files that are test code (besides test folders and names)
     rules: Mapping[str, RuleSettings] = field(default_factory=dict)
     max_inline_comments: int = 25
     review_drafts: bool = False
@@ -73,12 +74,18 @@ class Config:
     def is_excluded(self, path: str) -> bool:
         return matches_any(path, _DEFAULT_EXCLUDES + self.exclude)
 
+    def is_test(self, path: str) -> bool:
+        """Named test code by `paths.tests` (the built-in test folders and names are in checks.source)."""
+        return bool(self.tests) and matches_any(path, self.tests)
+
     def rules_hash(self) -> str:
         """Stable hash of everything that changes what rules report (for the findings cache)."""
         data = {
             rid: [s.enabled, s.severity.name if s.severity else None, dict(s.options)]
             for rid, s in sorted(self.rules.items())
         }
+        if self.tests:
+            data["paths.tests"] = list(self.tests)
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
@@ -208,7 +215,7 @@ def _load(root: yaml.MappingNode, err: Any, scalar: Any, known_rules: Mapping[st
                           value_node)
             kwargs["baseline"] = value.strip()
         elif key == "paths":
-            kwargs["exclude"] = _paths(value_node, err)
+            kwargs.update(_paths(value_node, err))
         elif key == "rules":
             rules = _rules(value_node, err, known_rules)
         elif key == "coverage":
@@ -251,22 +258,25 @@ def _severity(value: Any, node: yaml.Node, err: Any, allow_never: bool = False) 
         raise err(f"unknown severity {value!r} (expected one of: {names})", node) from None
 
 
-def _paths(node: yaml.Node, err: Any) -> tuple[str, ...]:
+def _paths(node: yaml.Node, err: Any) -> dict[str, tuple[str, ...]]:
+    """`paths.exclude` / `paths.tests`: lists of gitignore-style patterns."""
     if not isinstance(node, yaml.MappingNode):
-        raise err("paths must be a mapping with an `exclude` list", node)
-    out: list[str] = []
+        raise err("paths must be a mapping with `exclude` and/or `tests` lists", node)
+    out: dict[str, tuple[str, ...]] = {}
     for key_node, value_node in node.value:
         key = _key(key_node)
-        if key != "exclude":
-            raise err(f"unknown paths setting {key!r} (known: exclude)", key_node)
+        if key not in ("exclude", "tests"):
+            raise err(f"unknown paths setting {key!r} (known: exclude, tests)", key_node)
         if not isinstance(value_node, yaml.SequenceNode):
-            raise err("paths.exclude must be a list of gitignore-style patterns", value_node)
+            raise err(f"paths.{key} must be a list of gitignore-style patterns", value_node)
+        patterns: list[str] = []
         for item in value_node.value:
             value = _scalar_value(item)
             if not isinstance(value, str):
-                raise err("each paths.exclude entry must be a string pattern", item)
-            out.append(value)
-    return tuple(out)
+                raise err(f"each paths.{key} entry must be a string pattern", item)
+            patterns.append(value)
+        out[key] = tuple(patterns)
+    return out
 
 
 _COVERAGE_KEYS = ("reports", "patch", "package", "prefixes")

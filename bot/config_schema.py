@@ -98,6 +98,9 @@ def build_schema(rules: Mapping[str, Any]) -> dict:
                 "properties": {
                     "exclude": {"description": "gitignore-style patterns of files never reviewed",
                                 "type": "array", "items": {"type": "string"}},
+                    "tests": {"description": "gitignore-style patterns of files that are test code (rules that "
+                                             "skip test code skip them), besides the built-in test folders",
+                              "type": "array", "items": {"type": "string"}},
                 },
             },
             "rules": {

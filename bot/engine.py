@@ -70,6 +70,8 @@ def analyze_file(source: SourceFile, rules: Mapping[str, Rule], config: Config,
     if source.is_generated:
         result.skipped = Skipped(source.path, "generated file or lockfile")
         return result
+    if not source.is_test and config.is_test(source.path):
+        source.is_test = True  # named test code by `paths.tests`
     parse_problems: list[str] = []
     for rule in rules.values():
         settings = config.settings(rule.id)

@@ -16,12 +16,11 @@ from bot.parallel import POOL_THRESHOLD, shared_pool
 from bot.review import FindingsCache, review
 from checks import all_rules
 from checks.registry import Rule
-from checks.source import file_kinds
+from checks.source import CONTENT_KINDS, file_kinds, path_kinds_for
 
 log = logging.getLogger(__name__)
 
 REPO_FILE_LIMIT = 1500  # other files read for cross-file rules, per review
-_KIND_BY_PATH = {"k8s": "yaml"}  # kinds that need the text to confirm; read their path kind instead
 
 
 def reviewable(changes: list[ChangedFile], config: Config) -> list[str]:
@@ -34,17 +33,21 @@ def repo_paths_needed(all_paths: list[str], changed: list[str], config: Config,
     """Other repository files the enabled cross-file rules may read, bounded."""
     changed_kinds = set()
     for p in changed:
-        changed_kinds |= file_kinds(p)
-    changed_kinds |= {"k8s"} if "yaml" in changed_kinds else set()
-    wanted: set[str] = set()
+        kinds = file_kinds(p)
+        changed_kinds |= kinds | {k for k, path_kinds in CONTENT_KINDS.items() if kinds & path_kinds}
+    direct: set[str] = set()
     for r in rules.values():
         if r.repo_kinds and config.settings(r.id).enabled and r.kinds & changed_kinds:
-            wanted |= {_KIND_BY_PATH.get(k, k) for k in r.repo_kinds}
+            direct |= r.repo_kinds
+    # Kinds known only from the text (k8s, compose): read every file that may hold them, YAML before
+    # JSON (most JSON files are package metadata or data), so the bound keeps the likeliest ones.
+    wanted = path_kinds_for(direct)
     if not wanted:
         return []
     changed_set = set(changed)
     out = [p for p in all_paths
            if p not in changed_set and not config.is_excluded(p) and file_kinds(p) & wanted]
+    out.sort(key=lambda p: 0 if file_kinds(p) & direct else 1 if "yaml" in file_kinds(p) else 2)
     return out[:REPO_FILE_LIMIT]
 
 

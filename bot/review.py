@@ -23,7 +23,7 @@ from bot.models import (
 )
 from checks.fixes import Resolver
 from checks.registry import RepoView, Rule
-from checks.source import SourceFile, file_kinds
+from checks.source import SourceFile, file_kinds, path_kinds_for
 
 FindingsCache = MutableMapping[tuple[str, str], FileResult]
 
@@ -68,7 +68,7 @@ def review(
     # other file is loaded, analysed and dropped in turn, so memory is bounded by one file.
     keep_kinds = frozenset().union(*(r.repo_kinds for r in repo_rules.values()
                                      if config.settings(r.id).enabled))
-    keep_by_path = keep_kinds | ({"yaml"} if "k8s" in keep_kinds else set())  # k8s needs the text
+    keep_by_path = path_kinds_for(keep_kinds)  # k8s and compose are known from the text
     candidates = [c for c in changes
                   if c.status != "deleted" and not config.is_excluded(c.path) and not c.binary]
 

@@ -40,7 +40,7 @@ def show_rules(rule_id: str | None, fmt: str) -> int:
 def rule_json(rule: Rule) -> dict:
     data = {"id": rule.id, "severity": rule.severity.name, "area": rule.area, "title": rule.title,
             "why": rule.why, "fix": rule.fix, "options": dict(rule.options),
-            "file_kinds": sorted(rule.kinds)}
+            "file_kinds": sorted(rule.kinds), "test_code": "reviewed" if rule.include_tests else "skipped"}
     if rule.example:
         data["example"] = {"path": rule.example.path, "bad": rule.example.bad, "good": rule.example.good}
     return data
@@ -58,6 +58,7 @@ def explain(rule: Rule) -> str:
         f"  {rule.fix}",
         "",
         f"Files: {', '.join(sorted(rule.kinds))}",
+        f"Test code: {_test_code(rule)}",
     ]
     if rule.options:
         lines += ["", "Options (.readiness.yml → rules: {" + rule.id + ": {...}}):"]
@@ -68,6 +69,14 @@ def explain(rule: Rule) -> str:
         lines += ["", f"Flagged ({rule.example.path}):", _indent(rule.example.bad),
                   "", "Not flagged:", _indent(rule.example.good)]
     return "\n".join(lines) + "\n"
+
+
+def _test_code(rule: Rule) -> str:
+    if rule.include_tests:
+        return "reviewed too"
+    return ("skipped (code under test folders such as tests/, e2e/, tests_e2e/, test file names, and "
+            "`paths.tests` in .readiness.yml; manifests, Dockerfiles, Compose and CI files are only test files "
+            "under testdata/ or fixtures/)")
 
 
 def _indent(text: str) -> str:

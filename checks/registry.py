@@ -35,6 +35,13 @@ class RepoView:
     def __init__(self, files: Mapping[str, "SourceFile"], changed: Iterable[str] = ()):
         self._files = dict(files)
         self.changed = frozenset(changed)
+        self._memo: dict[str, Any] = {}
+
+    def memo(self, key: str, compute: Callable[["RepoView"], Any]) -> Any:
+        """`compute(self)` once per review (the view lives for one review), shared by every rule and file."""
+        if key not in self._memo:
+            self._memo[key] = compute(self)
+        return self._memo[key]
 
     def files(self, kind: str | None = None) -> list["SourceFile"]:
         return [f for f in self._files.values() if kind is None or kind in f.kinds]

@@ -17,14 +17,40 @@ class ParseError(Exception):
 
 
 _TEST_DIRS = {"tests", "test", "testdata", "__tests__", "spec", "specs", "testing", "e2e", "fixtures"}
+# `tests_e2e`, `e2e-tests`, `integration_tests`, `test-utils`: a test word joined to another word.
+_TEST_DIR_WORDS = re.compile(r"^(tests?|e2e|specs?)[_-][\w-]+$|^[\w-]+[_-](tests?|e2e|specs?)$", re.I)
+# Deployment and CI files are what they are wherever they sit: a manifest in `e2e/` is still applied
+# (to a test cluster), a workflow in `tests/` still runs. Only test *data* folders make them test files.
+_DEPLOY_KINDS = frozenset({"k8s", "dockerfile", "compose", "gha", "gitlab-ci", "jenkinsfile"})
+_TEST_DATA_DIRS = {"testdata", "fixtures", "__fixtures__", "golden"}
 _TEST_NAME = re.compile(
     r"(^test_.*\.py$|.*_test\.py$|^conftest\.py$|.*_test\.go$|.*\.(test|spec)\.[cm]?[jt]sx?$)"
 )
-_COMPOSE_NAME = re.compile(r"^(docker-)?compose([.-][\w.-]+)?\.ya?ml$")
+_COMPOSE_NAME = re.compile(r"^([\w.-]*[._-])?(docker-)?compose([._-][\w.-]+)?\.ya?ml$")
 _DOCKERFILE_NAME = re.compile(r"^(Dockerfile|Containerfile)([.-][\w.-]+)?$|.*\.(dockerfile|Dockerfile)$")
 _COMPOSITE_ACTION = re.compile(r"""^\s+using:\s*["']?composite["']?\s*(#.*)?$""", re.M | re.I)
-_K8S_HINT = re.compile(r"^\s*apiVersion:\s*\S", re.M)
-_K8S_KIND = re.compile(r"^\s*kind:\s*\S", re.M)
+_K8S_HINT = re.compile(r"^[ \t-]*apiVersion:[ \t]*[^\s#]", re.M)
+_K8S_KIND = re.compile(r"^[ \t-]*kind:[ \t]*[\"']?[A-Za-z]", re.M)
+_K8S_JSON_HINT = re.compile(r'"apiVersion"\s*:\s*"[^"]+"')
+_K8S_JSON_KIND = re.compile(r'"kind"\s*:\s*"[A-Za-z]\w*"')
+# Compose by content: a top-level `services:` mapping whose first entry's keys are all Compose keys
+# (a Helm values file with `services: {web: {enabled: true, image: …}}` is not Compose).
+_COMPOSE_SERVICES = re.compile(r"^services:[ \t]*(#.*)?$", re.M)
+_COMPOSE_SERVICE_KEYS = frozenset("""
+annotations attach blkio_config build cap_add cap_drop cgroup cgroup_parent command configs container_name
+cpu_count cpu_percent cpu_period cpu_quota cpu_rt_period cpu_rt_runtime cpu_shares cpus cpuset credential_spec
+depends_on deploy develop device_cgroup_rules devices dns dns_opt dns_search domainname driver_opts entrypoint
+env_file environment expose extends external_links extra_hosts gpus group_add healthcheck hostname image init
+ipc isolation labels label_file links logging mac_address mem_limit mem_reservation mem_swappiness memswap_limit
+models network_mode networks oom_kill_disable oom_score_adj pid pids_limit platform ports post_start pre_stop
+privileged profiles provider pull_policy read_only restart runtime scale secrets security_opt shm_size
+stdin_open stop_grace_period stop_signal storage_opt sysctls tmpfs tty ulimits use_api_socket user userns_mode
+uts volumes volumes_from working_dir
+""".split())
+_YAML_KEY = re.compile(r"^([ \t]*)[\"']?([\w.-]+)[\"']?:(?:[ \t]|$)")
+# Kinds only the text can tell, and the path kinds a file must have to hold them: a caller that only
+# has paths (the pipeline choosing files to read) reads every file of those path kinds.
+CONTENT_KINDS: dict[str, frozenset[str]] = {"k8s": frozenset({"yaml", "json"}), "compose": frozenset({"yaml"})}
 _EXT_KINDS = {
     ".py": "python", ".pyi": "python",
     ".go": "go",
@@ -46,10 +72,57 @@ _GENERATED = re.compile(r"(Code generated .* DO NOT EDIT|@generated|autogenerate
 
 
 def is_test_path(path: str) -> bool:
+    """Test code by its path: a test folder (`tests/`, `e2e/`, `tests_e2e/` ...) or a test file name."""
     parts = path.split("/")
-    if any(p in _TEST_DIRS for p in parts[:-1]) or (len(parts) > 1 and parts[0] == "t"):
+    if any(p in _TEST_DIRS or _TEST_DIR_WORDS.match(p) for p in parts[:-1]):
+        return True
+    if len(parts) > 1 and parts[0] == "t":
         return True  # a top-level t/ is the test tree in Perl-style projects (celery uses it)
     return bool(_TEST_NAME.match(parts[-1]))
+
+
+def is_test_file(path: str, kinds: frozenset[str]) -> bool:
+    """Test code by path. Manifests, Dockerfiles, Compose and CI files only under test-data folders."""
+    if kinds & _DEPLOY_KINDS:
+        return any(p in _TEST_DATA_DIRS for p in path.split("/")[:-1])
+    return is_test_path(path)
+
+
+def path_kinds_for(kinds: frozenset[str] | set[str]) -> set[str]:
+    """The kinds to look for by path alone so as to find every file of `kinds` (see CONTENT_KINDS)."""
+    out = set(kinds)
+    for kind in kinds:
+        out |= CONTENT_KINDS.get(kind, frozenset())
+    return out
+
+
+def _is_compose_text(text: str) -> bool:
+    m = _COMPOSE_SERVICES.search(text)
+    if m is None:
+        return False
+    service_indent = None
+    keys_indent = -1
+    keys: list[str] = []
+    for line in text[m.end():].split("\n")[1:80]:  # the first service's keys are enough
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        k = _YAML_KEY.match(line)
+        if k is None:
+            if service_indent is None:
+                return False  # `services:` holds a list or a scalar (GitLab CI), not service mappings
+            continue
+        indent = len(k.group(1).expandtabs())
+        if indent == 0:
+            break
+        if service_indent is None:
+            service_indent = indent
+        elif indent <= service_indent:
+            break
+        elif not keys or indent == keys_indent:  # direct keys of the first service
+            keys_indent = indent
+            keys.append(k.group(2))
+    return bool(keys) and all(key in _COMPOSE_SERVICE_KEYS or key.startswith("x-") for key in keys)
 
 
 def _ci_kinds(path: str, lower_name: str, text: str | None) -> set[str]:
@@ -89,8 +162,14 @@ def file_kinds(path: str, text: str | None = None) -> frozenset[str]:
         if _COMPOSE_NAME.match(lower):
             kinds.add("compose")
         kinds.update(_ci_kinds(path, lower, text))
-        if text is not None and _K8S_HINT.search(text) and _K8S_KIND.search(text):
+        if text is not None and "apiVersion" in text and _K8S_HINT.search(text) and _K8S_KIND.search(text):
             kinds.add("k8s")
+        if (text is not None and "compose" not in kinds and "gitlab-ci" not in kinds and "k8s" not in kinds
+                and "services:" in text and _is_compose_text(text)):
+            kinds.add("compose")
+    elif ("json" in kinds and text is not None and '"apiVersion"' in text
+          and _K8S_JSON_HINT.search(text) and _K8S_JSON_KIND.search(text)):
+        kinds.add("k8s")
     if kind == "conf" or lower.startswith("nginx") or "/nginx/" in f"/{path}":
         if text is not None and re.search(r"^\s*server\s*\{", text, re.M):
             kinds.add("nginx")
@@ -110,7 +189,7 @@ class SourceFile:
         # Dockerfile instruction or `apiVersion:` line is not recognised.
         self.text = text[1:] if text.startswith("\ufeff") else text
         self.kinds = file_kinds(path, self.text)
-        self.is_test = is_test_path(path)
+        self.is_test = is_test_file(path, self.kinds)
         self.name = posixpath.basename(path)
 
     def __repr__(self) -> str:

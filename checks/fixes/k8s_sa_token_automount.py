@@ -14,7 +14,9 @@ _TRUE = re.compile(r"^(\s*automountServiceAccountToken\s*:\s*)(?:true|True|TRUE|
 
 @fixer("k8s.sa-token-automount")
 def fix(f: SourceFile, where: Where, ctx: FixContext) -> Suggestion | None:
-    ps = next((p for p in _k8s.pod_specs(_k8s.file_objects(f)) if p.line == where.line), None)
+    # The finding sits on the pod spec's `spec:` line, or on its `automountServiceAccountToken: true` line.
+    ps = next((p for p in _k8s.pod_specs(_k8s.file_objects(f))
+               if where.line in (p.line, p.spec.key_lines.get("automountServiceAccountToken"))), None)
     if ps is None:
         return None
     if "automountServiceAccountToken" in ps.spec:

@@ -28,11 +28,13 @@ def _drop_all(f: SourceFile) -> list[str]:
 
 @fixer("k8s.security-context")
 def fix(f: SourceFile, where: Where, ctx: FixContext) -> Suggestion | None:
-    found = [c for ps in _k8s.pod_specs(_k8s.file_objects(f)) for c in _k8s.containers(ps) if c.line == where.line]
+    # The finding sits on the container's name line, or on a value written wrong inside the container.
+    found = [c for ps in _k8s.pod_specs(_k8s.file_objects(f)) for c in _k8s.containers(ps)
+             if c.line == where.line or c.region[0] <= where.line <= c.region[1]]
     if len(found) != 1:
         return None
     c = found[0]
-    gaps = missing(c)
+    gaps = [name for name, _ in missing(c)]
     sc = c.c.get("securityContext")
     # a key that is present with the wrong value was set on purpose: changing it is a decision
     if any(_KEYS[g][0] in (sc or {}) for g in gaps) or not gaps:

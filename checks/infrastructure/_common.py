@@ -20,7 +20,7 @@ _NOT_SECRET_LAST = {"FILE", "PATH", "DIR", "URL", "URI", "ENDPOINT", "HEADER", "
                     "SECONDS", "SECS", "SEC", "MINUTES", "MINS", "HOURS", "DAYS", "MS", "LIMIT", "RETRIES"}
 _NOT_SECRET_ANY = {"ALLOW", "EMPTY", "RANDOM", "MIN", "MAX", "REQUIRE", "REQUIRED", "RESET", "HASH",
                    "HASHER", "HASHERS", "VALIDATORS", "COMPLEXITY", "GENERATE", "SKIP", "DISABLE",
-                   "PUBLIC", "PUB", "TOKENIZERS"}
+                   "PUBLIC", "PUB", "TOKENIZERS", "USE", "ENABLE", "ENABLES"}  # `USE_ID_TOKEN` is a switch
 
 
 def words(name: str) -> list[str]:
@@ -94,10 +94,8 @@ def split_image(ref: str) -> tuple[str, str | None, str | None]:
 def normalise_image(name: str) -> str:
     name = name.lower()
     for prefix in ("docker.io/", "index.docker.io/", "registry-1.docker.io/"):
-        if name.startswith(prefix):
-            name = name[len(prefix):]
-    if name.startswith("library/"):
-        name = name[len("library/"):]
+        name = name.removeprefix(prefix)
+    name = name.removeprefix("library/")
     return name
 
 

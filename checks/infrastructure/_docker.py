@@ -81,3 +81,70 @@ def froms(instructions: list[Instruction]) -> list[From]:
         alias = toks[2] if len(toks) >= 3 and toks[1].lower() == "as" else None
         out.append(From(ins, image, substitute(image, args) if "$" in image else image, alias))
     return out
+
+
+ROOT_USERS = {"root", "0", "root:root", "0:0", "root:0", "0:root"}
+# Base images that already run as an unprivileged user (their own USER is inherited): distroless and
+# other `:nonroot` / `-nonroot` tags, names that say so (`…-unprivileged`, `…-rootless`), Chainguard, Bitnami.
+NONROOT_BASE = re.compile(r"[:/-](nonroot|non-root|unprivileged|rootless)\b|^cgr\.dev/chainguard/|"
+                          r"^(docker\.io/)?bitnami/|^registry\.access\.redhat\.com/ubi\d+/(python|nodejs|openjdk)",
+                          re.IGNORECASE)
+
+
+# Official images whose entrypoint starts as root only to step down to their own user (gosu/su-exec):
+# the server never runs as root unless the Dockerfile replaces the ENTRYPOINT.
+STEP_DOWN_BASE = re.compile(r"^(docker\.io/)?(library/)?(postgres|redis|mysql|mariadb|mongo|rabbitmq|"
+                            r"elasticsearch|cassandra|couchdb|memcached)(:|@|$)", re.I)
+
+
+@dataclass
+class RuntimeUser:
+    users: list[Instruction]  # USER instructions that apply to the runtime image, in order
+    final_from: Instruction | None
+    nonroot_base: bool  # the chain starts from an image that already runs as non-root
+    base_image: str | None  # the external image the final stage's chain starts from
+
+    @property
+    def user(self) -> Instruction | None:
+        return self.users[-1] if self.users else None
+
+    @property
+    def non_root(self) -> bool:
+        last = self.user
+        if last is None:
+            return self.nonroot_base
+        return bool(last.body) and last.body.split()[0].lower() not in ROOT_USERS
+
+
+def runtime_user(instructions: list[Instruction]) -> RuntimeUser:
+    """Who the final stage runs as: USER is inherited along the stages it is built FROM."""
+    if not instructions or not any(ins.stage >= 0 for ins in instructions):
+        return RuntimeUser([], None, False, None)
+    all_froms = froms(instructions)
+    by_alias = {fr.alias.lower(): fr for fr in all_froms if fr.alias}
+    by_stage = {fr.ins.stage: fr for fr in all_froms}
+    stage = max(ins.stage for ins in instructions)
+    final_from = by_stage.get(stage)
+    chain: list[int] = []
+    nonroot_base, base_image = False, None
+    while stage in by_stage and stage not in chain:
+        chain.append(stage)
+        fr = by_stage[stage]
+        parent = by_alias.get((fr.resolved or fr.image).lower())
+        if parent is None or parent.ins.stage >= stage:
+            base_image = fr.resolved or fr.image
+            nonroot_base = bool(NONROOT_BASE.search(base_image))
+            break
+        stage = parent.ins.stage
+    users = sorted((ins for ins in instructions if ins.cmd == "USER" and ins.stage in chain), key=lambda i: i.line)
+    return RuntimeUser(users, final_from.ins if final_from else None, nonroot_base, base_image)
+
+
+def stage_subject(instructions: list[Instruction], from_ins: Instruction, path: str) -> str:
+    """Identity of the stage a FROM starts: `stage:<alias>`, else `stage:final` or `stage:<index>`, with
+    the Dockerfile's path: two Dockerfiles are two images, not copies of one resource to merge."""
+    name = next((fr.alias for fr in froms(instructions) if fr.ins is from_ins and fr.alias), None)
+    if name is None:
+        last = max(ins.stage for ins in instructions)
+        name = "final" if from_ins.stage == last else str(from_ins.stage)
+    return f"stage:{name}@{path}"

@@ -296,3 +296,36 @@ def selector_matches(selector: Any, labels: YMap) -> bool:
 def same_namespace(a: str | None, b: str | None) -> bool:
     """Namespaces match when equal or when either is unset (applied with `-n` / kustomize)."""
     return a is None or b is None or a == b
+
+
+def _run_as(sc: Any) -> tuple[bool, int] | None:
+    """(non-root?, line) from one securityContext's runAsNonRoot / runAsUser, None when it says nothing."""
+    if not isinstance(sc, YMap):
+        return None
+    if "runAsNonRoot" in sc and is_true(sc["runAsNonRoot"]):
+        return True, sc.key_lines["runAsNonRoot"]
+    user = sc.get("runAsUser")
+    if isinstance(user, int) and not isinstance(user, bool):
+        return user != 0, sc.key_lines["runAsUser"]
+    if "runAsNonRoot" in sc and is_false(sc["runAsNonRoot"]):
+        return False, sc.key_lines["runAsNonRoot"]
+    return None
+
+
+def runs_non_root(c: Container) -> tuple[bool, int | None]:
+    """Whether the container is made to run as non-root (`runAsNonRoot: true` or a non-zero `runAsUser`,
+    on the container or inherited from the pod), and the line that says so."""
+    found = _run_as(c.c.get("securityContext")) or _run_as(c.pod.spec.get("securityContext"))
+    return (found[0], found[1]) if found else (False, None)
+
+
+def runs_as_root(c: Container) -> bool:
+    """The container or its pod asks for root explicitly (`runAsUser: 0` / `runAsNonRoot: false`)."""
+    found = _run_as(c.c.get("securityContext")) or _run_as(c.pod.spec.get("securityContext"))
+    return found is not None and not found[0]
+
+
+def subject(o: K8sObject, container: str | None = None) -> str:
+    """Stable identity of a resource or one of its containers ("Deployment/ns/web/container/app")."""
+    base = f"{o.kind}/{o.namespace or ''}/{o.name or ''}"
+    return f"{base}/container/{container}" if container is not None else base

@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from checks.model import Hit
 from checks.infrastructure._common import image_problem, normalise_image, split_image
 from checks.lang.yamlast import YMap
+from checks.model import Hit
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
 
@@ -43,7 +43,8 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
             line = svc.key_lines["image"]
             name = split_image(image)[0]
             if normalise_image(name) in unmaintained:
-                yield Hit(line, message=f"Service `{svc_name}` uses `{image}`, an unmaintained image")
+                yield Hit(line, message=f"Service `{svc_name}` uses `{image}`, an unmaintained image",
+                          subject=f"compose/service/{svc_name}")
                 continue
             if "build" in svc:
                 continue  # `image:` names the image built here
@@ -52,4 +53,4 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                 problem = "latest"
             if problem:
                 what = "uses `:latest`" if problem == "latest" else "has no tag or digest"
-                yield Hit(line, message=f"Service `{svc_name}` image `{image}` {what}")
+                yield Hit(line, message=f"Service `{svc_name}` image `{image}` {what}", subject=f"compose/service/{svc_name}")

@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from checks.model import Hit
-from checks.infrastructure._docker import froms, pairs
+from checks.infrastructure._docker import froms, pairs, stage_subject
 from checks.lang.dockerfile import Instruction
+from checks.model import Hit
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
 
@@ -61,6 +61,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         if exposes and final_from is not None:
             ports = " ".join(e.body for e in exposes)
             yield Hit(final_from.line, message=f"The runtime image exposes {ports} but has no HEALTHCHECK",
+                      subject=stage_subject(instructions, final_from, f.path),
                       region=(final_from.line, max(len(f.lines), final_from.line)))
         return
     last = healthchecks[-1]

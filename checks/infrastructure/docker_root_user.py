@@ -3,40 +3,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
-from checks.model import Hit
-from checks.infrastructure._docker import froms
+from checks.infrastructure import _context
+from checks.infrastructure._docker import (
+    STEP_DOWN_BASE,
+    RuntimeUser,
+    runtime_user,
+    stage_subject,
+)
 from checks.lang.dockerfile import Instruction
+from checks.model import Hit, Severity
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
 
-_ROOT = {"root", "0", "root:root", "0:0", "root:0", "0:root"}
-# Base images that already run as an unprivileged user (their own USER is inherited).
-_NONROOT_BASE = re.compile(r"(:|-)nonroot\b|^cgr\.dev/chainguard/|^nginxinc/nginx-unprivileged|"
-                           r"^bitnami/|^registry\.access\.redhat\.com/ubi\d+/(python|nodejs|openjdk)", re.I)
-
-
-def _effective_users(instructions: list[Instruction]) -> tuple[list[Instruction], Instruction | None, bool]:
-    """(USER instructions that apply to the runtime image, its FROM, base-is-non-root)."""
-    if not instructions:
-        return [], None, False
-    by_alias = {fr.alias.lower(): fr for fr in froms(instructions) if fr.alias}
-    by_stage = {fr.ins.stage: fr for fr in froms(instructions)}
-    stage = max(ins.stage for ins in instructions)
-    final_from = by_stage.get(stage)
-    chain: list[int] = []
-    nonroot_base = False
-    while stage in by_stage and stage not in chain:
-        chain.append(stage)
-        fr = by_stage[stage]
-        parent = by_alias.get((fr.resolved or fr.image).lower())
-        if parent is None or parent.ins.stage >= stage:
-            nonroot_base = bool(_NONROOT_BASE.search(fr.resolved or fr.image))
-            break
-        stage = parent.ins.stage
-    users = [ins for ins in instructions if ins.cmd == "USER" and ins.stage in chain]
-    users.sort(key=lambda i: i.line)
-    return users, final_from.ins if final_from else None, nonroot_base
+# A final stage whose process is a development server built from source at start-up is a dev image.
+_DEV_COMMAND = re.compile(r"\b(go\s+run|npm\s+run\s+(dev|start:dev|watch)|yarn\s+(run\s+)?dev|pnpm\s+(run\s+)?dev|"
+                          r"nodemon|manage\.py\s+runserver|flask\s+run|--reload\b|cargo\s+watch)")
 
 
 @rule(
@@ -45,10 +28,14 @@ def _effective_users(instructions: list[Instruction]) -> tuple[list[Instruction]
     area="infrastructure",
     title="Container runs as root",
     why="A process running as root inside the container turns any code-execution bug into root on "
-        "the container and a short step from the node.",
+        "the container and a short step from the node. In context: tooling images (tests, e2e, debug, dev, "
+        "devcontainers, code generation, builders a Makefile runs locally, data-only images) are not raised, nor "
+        "images built on a non-root base; LOW when the repository's manifests or Compose files run the image "
+        "as non-root, or when it sits under a test folder.",
     fix="Create an unprivileged user in the final stage and switch to it with `USER app` "
         "(or a numeric UID such as `USER 10001`).",
     kinds={"dockerfile"},
+    repo_kinds=_context.CONTEXT_KINDS,
     example=Example(
         path="Dockerfile",
         bad='FROM python:3.12-slim\nCOPY . /app\nCMD ["python", "/app/main.py"]\n',
@@ -57,22 +44,49 @@ def _effective_users(instructions: list[Instruction]) -> tuple[list[Instruction]
     ),
 )
 def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
-    """USER is inherited from earlier stages the final stage is built FROM, and from non-root base images
-    (distroless `:nonroot`, Chainguard, nginx-unprivileged)."""
-    users, final_from, nonroot_base = _effective_users(f.dockerfile)
-    if final_from is None:
+    """USER is inherited from the stages the final stage is built FROM and from non-root base images;
+    tooling images are not raised, images the manifests run as non-root are LOW."""
+    instructions = f.dockerfile
+    rt = runtime_user(instructions)
+    final_from = rt.final_from
+    if final_from is None or rt.non_root or _runs_nothing(instructions, rt):
         return
-    if not users:
-        if not nonroot_base:
-            yield Hit(final_from.line, message="The final stage has no USER instruction, so it runs as root",
-                      region=(final_from.line, max(len(f.lines), final_from.line)))
+    subject = stage_subject(instructions, final_from, f.path)
+    last = rt.user
+    if last is not None and last.stage == final_from.stage:
+        hit = Hit(last.line, message=f"The final stage switches to `USER {last.body}`", subject=subject)
+    elif last is not None:
+        hit = Hit(final_from.line, subject=subject, region=(final_from.line, max(len(f.lines), final_from.line)),
+                  message=f"The final stage has no USER instruction and inherits `USER {last.body}` "
+                          f"(line {last.line}), so it runs as root")
+    else:
+        hit = Hit(final_from.line, subject=subject, region=(final_from.line, max(len(f.lines), final_from.line)),
+                  message="The final stage has no USER instruction, so it runs as root")
+    repo = _context.repo_context(f, ctx)
+    if repo.tooling_reason(f.path, rt.base_image) or _dev_command(instructions, rt) or _steps_down(instructions, rt):
         return
-    last = users[-1]
-    if last.body and last.body.split()[0].lower() in _ROOT:
-        if last.stage != final_from.stage:
-            # Inherited from the stage it is built FROM: the final stage itself has no USER.
-            yield Hit(final_from.line, message=f"The final stage has no USER instruction and inherits "
-                                               f"`USER {last.body}` (line {last.line}), so it runs as root",
-                      region=(final_from.line, max(len(f.lines), final_from.line)))
-            return
-        yield Hit(last.line, message=f"The final stage switches to `USER {last.body}`")
+    uses = repo.runtime(f.path)
+    if uses and all(u.non_root for u in uses):
+        more = f" (and {len(uses) - 1} more place(s) that run it)" if len(uses) > 1 else ""
+        hit = replace(hit, severity=Severity.LOW, note=f"LOW: {uses[0].where} runs this image as non-root{more}")
+    yield _context.for_tests_only(f, hit)
+
+
+def _runs_nothing(instructions: list[Instruction], rt: RuntimeUser) -> bool:
+    """A data-only image (`FROM scratch` with no CMD/ENTRYPOINT, e.g. a bundle of manifests): no process runs."""
+    if (rt.base_image or "").lower() != "scratch":
+        return False
+    return not any(i.cmd in ("CMD", "ENTRYPOINT") for i in instructions if i.stage == rt.final_from.stage)
+
+
+def _dev_command(instructions: list[Instruction], rt: RuntimeUser) -> bool:
+    """The final stage runs a development server that builds the source on start (`go run`, `nodemon` ...)."""
+    final = [i for i in instructions if i.stage == rt.final_from.stage and i.cmd in ("CMD", "ENTRYPOINT")]
+    return any(_DEV_COMMAND.search(re.sub(r'[\[\]",]', " ", i.body)) for i in final)
+
+
+def _steps_down(instructions: list[Instruction], rt: RuntimeUser) -> bool:
+    """Built on an official server image whose own entrypoint drops to its user, and keeps that entrypoint."""
+    if rt.base_image is None or not STEP_DOWN_BASE.search(rt.base_image) or rt.users:
+        return False
+    return not any(i.cmd == "ENTRYPOINT" for i in instructions if i.stage >= 0)

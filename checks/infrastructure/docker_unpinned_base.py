@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from checks.model import Hit, Severity
 from checks.infrastructure._common import normalise_image, split_image
-from checks.infrastructure._docker import froms
+from checks.infrastructure._docker import froms, stage_subject
+from checks.model import Hit, Severity
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
 
@@ -55,14 +55,14 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
             if tag is None or tag.lower() == "latest":
                 what = "has no tag" if tag is None else "uses `:latest`"
                 sev = Severity.MEDIUM if final else Severity.LOW
-                yield Hit(fr.ins.line, severity=sev,
+                yield Hit(fr.ins.line, severity=sev, subject=stage_subject(instructions, fr.ins, f.path),
                           message=f"Base image `{fr.image}`{via} {what}{' in the final stage' if final else ''}")
                 continue
             minimum = minimums.get(normalise_image(name))
             have, want = _version(tag), _version(minimum) if minimum else None
             n = min(len(have or ()), len(want or ()))
             if have and want and have[:n] < want[:n]:
-                yield Hit(fr.ins.line, severity=Severity.LOW,
+                yield Hit(fr.ins.line, severity=Severity.LOW, subject=stage_subject(instructions, fr.ins, f.path),
                           message=f"Base image `{name}:{tag}` is older than the configured minimum `{minimum}`")
         finally:
             if fr.alias:

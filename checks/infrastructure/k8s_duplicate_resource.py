@@ -4,8 +4,8 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
-from checks.model import Hit
 from checks.infrastructure import _k8s
+from checks.model import Hit
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
 
@@ -89,7 +89,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
     for i, o in enumerate(mine):
         for p in mine[:i]:
             if _same(o, f.path, p, f.path) and id(o) in first:
-                yield Hit(o.name_line, message=f"{o.kind} `{o.name}` is defined twice in this file "
+                yield Hit(o.name_line, subject=_k8s.subject(o), message=f"{o.kind} `{o.name}` is defined twice in this file "
                                                f"(also at line {p.name_line})")
                 first.pop(id(o))
                 break
@@ -99,4 +99,4 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         dup = sorted({path for path, p in others if _same(o, f.path, p, path)})
         if dup:
             ns = f" in namespace `{o.namespace}`" if o.namespace else ""
-            yield Hit(o.name_line, message=f"{o.kind} `{o.name}`{ns} is also defined in {', '.join(f'`{d}`' for d in dup)}")
+            yield Hit(o.name_line, subject=_k8s.subject(o), message=f"{o.kind} `{o.name}`{ns} is also defined in {', '.join(f'`{d}`' for d in dup)}")

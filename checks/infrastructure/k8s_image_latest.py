@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from checks.model import Hit, Severity
 from checks.infrastructure import _k8s
 from checks.infrastructure._common import image_problem
+from checks.model import Hit, Severity
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
 
@@ -56,4 +56,4 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
             if stale:
                 msg += " and `imagePullPolicy: IfNotPresent` keeps stale copies on nodes"
             yield Hit(c.c.key_lines.get("image", c.line), message=msg,
-                      severity=Severity.MEDIUM if stale else None)
+                      severity=Severity.MEDIUM if stale else None, subject=_k8s.subject(ps.owner, c.name))

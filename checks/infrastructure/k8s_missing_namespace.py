@@ -4,8 +4,8 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
-from checks.model import Hit
 from checks.infrastructure import _k8s
+from checks.model import Hit
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
 
@@ -83,5 +83,5 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
         line = o.obj.key_lines.get("metadata", o.kind_line)
         md = o.obj.get("metadata")
         end = md.end_line if hasattr(md, "end_line") else line
-        yield Hit(line, region=(line, max(line, end)), message=f"{o.kind} `{o.name}` has no metadata.namespace while other manifests in "
+        yield Hit(line, region=(line, max(line, end)), subject=_k8s.subject(o), message=f"{o.kind} `{o.name}` has no metadata.namespace while other manifests in "
                                 f"`{directory or '.'}` use {names}")

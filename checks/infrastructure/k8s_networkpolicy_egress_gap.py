@@ -5,9 +5,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from checks.model import Hit
 from checks.infrastructure import _k8s
 from checks.lang.yamlast import YList, YMap
+from checks.model import Hit
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
 
@@ -175,7 +175,7 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
             if any(_selects(p, s, ps) and isinstance(s.get("egress"), YList)
                    and any(_rule_allows_external_https(r) for r in s["egress"]) for p, s in all_policies):
                 continue
-            yield Hit(spec.key_lines.get("egress", policy.kind_line),
+            yield Hit(spec.key_lines.get("egress", policy.kind_line), subject=_k8s.subject(policy),
                       message=f"NetworkPolicy `{policy.name or '?'}` allows egress only on non-HTTPS ports, but "
                               f"{ps.owner.kind} `{ps.owner.name or '?'}` it selects calls `https://{host}` (no TCP 443)")
             break

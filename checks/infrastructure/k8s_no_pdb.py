@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from checks.model import Hit
 from checks.infrastructure import _k8s
 from checks.lang.yamlast import YMap
+from checks.model import Hit
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
 
@@ -101,5 +101,5 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                 covered = True
                 break
         if not covered:
-            yield Hit(spec.key_lines.get("replicas", o.kind_line),
+            yield Hit(spec.key_lines.get("replicas", o.kind_line), subject=_k8s.subject(o),
                       message=f"Deployment `{o.name or '?'}` runs {n} replicas but no PodDisruptionBudget selects its pods")

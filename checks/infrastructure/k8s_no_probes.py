@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from checks.model import Hit
 from checks.infrastructure import _k8s
 from checks.lang.yamlast import YMap
+from checks.model import Hit
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
 
@@ -71,4 +71,4 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                 msg = f"Container `{c.name}` of {ps.owner.kind} `{ps.owner.name or '?'}` has no readinessProbe or livenessProbe"
             else:
                 msg = f"Container `{c.name}` of {ps.owner.kind} `{ps.owner.name or '?'}` has no {gaps[0]}"
-            yield Hit(c.line, message=msg, region=c.region)
+            yield Hit(c.line, message=msg, region=c.region, subject=_k8s.subject(ps.owner, c.name))

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from checks.model import Hit
 from checks.infrastructure import _k8s
 from checks.lang.yamlast import YMap
+from checks.model import Hit
 from checks.registry import Context, Example, rule
 from checks.source import SourceFile
 
@@ -83,4 +83,4 @@ def check(f: SourceFile, ctx: Context) -> Iterator[Hit]:
                 msg = f"{what} `{c.name}` has no resources (needs requests.cpu, requests.memory and limits.memory)"
             else:
                 msg = f"{what} `{c.name}` is missing resources {', '.join(gaps)}"
-            yield Hit(c.line, message=msg, region=c.region)
+            yield Hit(c.line, message=msg, region=c.region, subject=_k8s.subject(ps.owner, c.name))

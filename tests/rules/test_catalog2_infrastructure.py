@@ -87,10 +87,10 @@ add("k8s.security-context",
           securityContext:
             runAsNonRoot: true
           containers:
-            - name: tool «
+            - name: tool
               image: busybox:1.36
               securityContext:
-                runAsNonRoot: false
+                runAsNonRoot: false «
                 allowPrivilegeEscalation: false
                 readOnlyRootFilesystem: true
                 capabilities:
@@ -145,11 +145,11 @@ add("k8s.security-context",
           template:
             spec:
               containers:
-              - name: once «
+              - name: once
                 image: app/once:1.0.0
                 securityContext:
                   runAsNonRoot: true
-                  allowPrivilegeEscalation: true
+                  allowPrivilegeEscalation: true «
                   readOnlyRootFilesystem: true
                   capabilities: {drop: [ALL]}
         """),
@@ -260,8 +260,8 @@ add("k8s.sa-token-automount",
         kind: Pod
         metadata:
           name: p
-        spec: «
-          automountServiceAccountToken: true
+        spec:
+          automountServiceAccountToken: true «
           containers:
             - name: p
               image: p:1.0.0
