@@ -141,10 +141,11 @@ def runtime_user(instructions: list[Instruction]) -> RuntimeUser:
 
 
 def stage_subject(instructions: list[Instruction], from_ins: Instruction, path: str) -> str:
-    """Identity of the stage a FROM starts: `stage:<alias>`, else `stage:final` or `stage:<index>`, with
-    the Dockerfile's path: two Dockerfiles are two images, not copies of one resource to merge."""
+    """Identity of the stage a FROM starts: `stage:final` for the last one (the image that runs, whatever
+    its alias: renaming or dropping a later stage must not make its findings look new), else
+    `stage:<alias>` or `stage:<index>`; with the Dockerfile's path: two Dockerfiles are two images, not
+    copies of one resource to merge."""
+    if from_ins.stage == max(ins.stage for ins in instructions):
+        return f"stage:final@{path}"
     name = next((fr.alias for fr in froms(instructions) if fr.ins is from_ins and fr.alias), None)
-    if name is None:
-        last = max(ins.stage for ins in instructions)
-        name = "final" if from_ins.stage == last else str(from_ins.stage)
-    return f"stage:{name}@{path}"
+    return f"stage:{name or from_ins.stage}@{path}"

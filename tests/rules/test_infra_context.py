@@ -71,7 +71,7 @@ def test_root_user_finding_has_a_stage_subject() -> None:
     src = SourceFile("Dockerfile", "FROM golang:1.22 AS build\nRUN true\nFROM debian:12 AS runtime\nCMD [\"/app\"]\n")
     (f,) = analyze_file(src, {"docker.root-user": RULES["docker.root-user"]}, Config(),
                         RepoView({"Dockerfile": src})).findings
-    assert f.subject == "stage:runtime@Dockerfile"
+    assert f.subject == "stage:final@Dockerfile"  # the image that runs, whatever its alias
 
 
 # --- k8s.sa-token-automount ---------------------------------------------------------------------
