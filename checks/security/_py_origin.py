@@ -51,6 +51,25 @@ def is_route_handler(func: ast.AST) -> bool:
     return False
 
 
+def _injected(func: ast.AST, param: str) -> bool:
+    """A handler parameter the framework fills from code, not from the request (`db = Depends(...)`,
+    `request: Request`, `self`)."""
+    args = func.args
+    positional = [*args.posonlyargs, *args.args]
+    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+    pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
+    for arg, default in pairs:
+        if arg.arg == param and isinstance(default, ast.Call) and \
+                (dotted(default.func) or "").rsplit(".", 1)[-1] in ("Depends", "Security"):
+            return True
+    for arg in [*positional, *args.kwonlyargs]:
+        if arg.arg == param:
+            hint = dotted(arg.annotation) if arg.annotation is not None else ""
+            return param in ("self", "cls") or (hint or "").rsplit(".", 1)[-1] in (
+                "Request", "WebSocket", "BackgroundTasks", "Session", "AsyncSession", "HttpRequest")
+    return False
+
+
 def _env_call(node: ast.AST, imports: dict[str, str]) -> bool:
     if isinstance(node, ast.Call):
         name = qualname(node.func, imports) or ""
@@ -75,8 +94,12 @@ def _is_config_holder(name: str) -> bool:
 class Origins:
     """Origin lookups for one module (config keys it sets, functions and their callers)."""
 
-    def __init__(self, tree: ast.Module, imports: dict[str, str], flow: Flow, calls: list[ast.Call]):
+    def __init__(self, tree: ast.Module, imports: dict[str, str], flow: Flow, calls: list[ast.Call], *,
+                 every_route_param: bool = False):
+        """`every_route_param`: any parameter of a route handler is request data (a path or query
+        parameter reaching a command), not only URL-like names (what SSRF needs)."""
         self.imports, self.flow = imports, flow
+        self.every_route_param = every_route_param
         # app.config["TRANSACTIONS_URI"] = "http://{}/x".format(os.environ.get("ADDR"))
         self.config_stores: dict[str, list[ast.expr]] = {}
         for node in ast.walk(tree):
@@ -183,7 +206,8 @@ class Origins:
                 return found
         if func is None or node.id not in flow.params(func):
             return Origin(UNKNOWN, f"the caller-supplied `{node.id}`") if _URLISH_NAME.match(node.id) else None
-        if _ROUTE_PARAM.search(node.id) and is_route_handler(func):
+        if (self.every_route_param or _ROUTE_PARAM.search(node.id)) and is_route_handler(func) \
+                and not _injected(func, node.id):
             return Origin(REQUEST, f"the request parameter `{node.id}`")
         from_callers = self._from_callers(func, node.id, depth)
         if from_callers is not None:

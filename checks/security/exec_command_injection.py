@@ -72,7 +72,7 @@ def _python(f: SourceFile) -> Iterator[Hit]:
         return node is not None and not scopes.is_constant(node, safe_call=safe_call)
 
     calls = f.python_of(ast.Call)
-    origins = Origins(tree, imports, scopes, calls)
+    origins = Origins(tree, imports, scopes, calls, every_route_param=True)
     operator_tool = _web.is_non_prod_path(f.path) or any(
         m.split(".")[0] in _CLI_LIBS for m in imports.values())
 

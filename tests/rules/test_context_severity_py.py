@@ -108,6 +108,21 @@ CASES = [
         def prs(label):
             run_command(f"gh pr list --label {label}")
     """, {5: "MEDIUM"}),
+    # a route handler's path/query parameters are request data; values the framework injects are not
+    ("exec.command-injection", "app/routes.py", """
+        import subprocess
+        from fastapi import APIRouter, Depends
+
+        router = APIRouter()
+
+        @router.post("/orders/{order_id}/refund")
+        async def refund(order_id: str):
+            subprocess.run(f"./notify.sh {order_id}", shell=True)
+
+        @router.post("/reindex")
+        async def reindex(index: str = Depends(current_index)):
+            subprocess.run(f"./reindex.sh {index}", shell=True)
+    """, {8: "CRITICAL", 12: "HIGH"}),
     # --- auth.jwt-no-verify: options through variables -------------------------------------------
     ("auth.jwt-no-verify", "app/auth.py", """
         import jwt
