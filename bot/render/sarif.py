@@ -51,7 +51,16 @@ def to_sarif(review: Review, rules: Mapping[str, Rule], root: Path | None = None
                 }
             }],
             "partialFingerprints": {"readiness/v1": f.fingerprint},
-            "properties": {"severity": f.severity.name, "area": f.area, "id": f.number},
+            "properties": {"severity": f.severity.name, "area": f.area, "id": f.number,
+                           **({"note": f.note} if f.note else {})},
+            # scope `new`: every result is one the change introduces (SARIF's baseline state)
+            **({"baselineState": "new"} if review.scope == "new" else {}),
+            # copies of the same resource in other files
+            **({"relatedLocations": [
+                {"id": i + 1, "physicalLocation": {"artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"},
+                                                   "region": {"startLine": line}},
+                 "message": {"text": "the same finding in a copy of this resource"}}
+                for i, (path, line) in enumerate(f.locations)]} if f.locations else {}),
             **({"fixes": [_fix(f)]} if f.suggestion else {}),
         })
     notifications = [

@@ -50,6 +50,20 @@ def test_sarif_validates_against_the_official_schema() -> None:
         assert run["tool"]["driver"]["rules"][res["ruleIndex"]]["id"] == res["ruleId"]
 
 
+def test_sarif_carries_copies_notes_and_the_baseline_state() -> None:
+    r = sample()
+    f = r.findings[0]
+    f.locations = [("deploy/base/app.yaml", 2), ("release/all.yaml", 40)]
+    f.note = "LOW: deploy/web.yaml:31 runs this image with runAsNonRoot"
+    doc = to_sarif(r, RULES)
+    jsonschema.validate(doc, sarif_schema(), cls=jsonschema.Draft4Validator)
+    first = doc["runs"][0]["results"][0]
+    assert [loc["physicalLocation"]["artifactLocation"]["uri"] for loc in first["relatedLocations"]] == \
+        ["deploy/base/app.yaml", "release/all.yaml"]
+    assert first["properties"]["note"].startswith("LOW:")
+    assert all(res["baselineState"] == "new" for res in doc["runs"][0]["results"])
+
+
 def test_sarif_with_no_findings_is_valid() -> None:
     r = review([], {}, Config(), rules=RULES)
     jsonschema.validate(to_sarif(r, RULES), sarif_schema(), cls=jsonschema.Draft4Validator)
