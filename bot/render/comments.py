@@ -5,7 +5,7 @@ from collections.abc import Container, Sequence
 
 from bot.config import ConfigError
 from bot.models import Finding, Review
-from bot.render.markdown import ICONS, fence, location, render_markdown
+from bot.render.markdown import ICONS, context_lines, fence, location, render_markdown
 from bot.state import SUMMARY_MARKER, encode_state, inline_marker
 
 CHECK_RUN_LIMIT = 65_535
@@ -25,6 +25,7 @@ def inline_comment(finding: Finding, fix_block: str = "") -> str:
         f"{ICONS[finding.severity.name]} **{finding.severity.name} · {finding.title}** "
         f"(`{finding.rule}`)\n\n"
         f"{finding.message}\n\n"
+        f"{_context(finding)}"
         f"**Why it matters:** {finding.why}\n\n"
         f"**Fix:** {finding.fix}\n\n"
         f"{fix_block}"
@@ -32,6 +33,10 @@ def inline_comment(finding: Finding, fix_block: str = "") -> str:
         f"or the line above.</sub>\n"
         f"{inline_marker(finding.fingerprint)}"
     )
+
+
+def _context(finding: Finding) -> str:
+    return "".join(f"{line}\n" for line in context_lines(finding))
 
 
 def off_diff_note(finding: Finding) -> str:

@@ -119,7 +119,7 @@ def _findings(findings: Sequence[Finding], detail_limit: int, row_limit: int) ->
             shown += 1
             out.append(f"#### {f.number}. {f.title} — `{f.rule}`\n")
             out.append(f"`{location(f)}`: {f.message}\n")
-            out.extend(_context_lines(f))
+            out.extend(context_lines(f))
             if f.snippet:
                 out.append(fence(f.snippet) + "\n")
             out.append(f"**Why it matters:** {f.why}\n")
@@ -138,7 +138,8 @@ def _findings(findings: Sequence[Finding], detail_limit: int, row_limit: int) ->
     return out
 
 
-def _context_lines(f: Finding) -> list[str]:
+def context_lines(f: Finding) -> list[str]:
+    """Why repository context changed the severity, and the copies of the same resource."""
     out = []
     if f.note:
         out.append(f"**Severity in context:** {f.note}\n")

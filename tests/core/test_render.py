@@ -121,3 +121,16 @@ def test_config_error_summary_quotes_the_line() -> None:
         load_text("fail_on: high\nrulez: {}\n")
     text = config_error_summary(info.value)
     assert "line 2" in text and "rulez: {}" in text and "unknown setting" in text
+
+
+def test_context_note_and_copies_reach_the_inline_comment_and_the_report() -> None:
+    r = sample()
+    f = r.findings[0]
+    f.note = "LOW: no Role or ClusterRole binding names this service account"
+    f.locations = [("deploy/base/app.yaml", 2)]
+    body = inline_comment(f)
+    report = render_markdown(r)
+    for text in (body, report):
+        assert "**Severity in context:** LOW: no Role or ClusterRole binding" in text
+        assert "`deploy/base/app.yaml:2`" in text
+    assert to_dict(r)["findings"][0]["note"] == f.note
