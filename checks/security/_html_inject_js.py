@@ -87,66 +87,23 @@ def _short(s: str) -> str:
 
 def _expression(text: str, start: int) -> str:
     """The right-hand side of an assignment: up to `;`, a newline at depth 0, or a closing bracket."""
-    depth = 0
-    quote = None
-    i = start
-    while i < len(text):
-        ch = text[i]
-        if quote:
-            if ch == "\\":
-                i += 2
-                continue
-            if ch == quote:
-                quote = None
-        elif ch in "'\"`":
-            quote = ch
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            if depth == 0:
-                break
-            depth -= 1
-        elif ch == ";" and depth == 0:
-            break
-        elif ch == "\n" and depth == 0:
+    for i, ch, depth in _web.unquoted_chars(text, start):
+        if depth > 0:
+            continue
+        if ch in ")]}" or ch == ";":
+            return text[start:i]
+        if ch == "\n":
             rest = text[i:].lstrip()
             if not rest.startswith(("+", "?", ":", ".", "||", "&&")) and not text[start:i].rstrip().endswith(
                     ("+", "?", ":", "(", "||", "&&", "=")):
-                break
-        i += 1
-    return text[start:i]
+                return text[start:i]
+    return text[start:]
 
 
 def _split_top(s: str, sep: str) -> list[str]:
-    parts, depth, quote, cur = [], 0, None, []
-    i = 0
-    while i < len(s):
-        ch = s[i]
-        if quote:
-            cur.append(ch)
-            if ch == "\\" and i + 1 < len(s):
-                cur.append(s[i + 1])
-                i += 2
-                continue
-            if ch == quote:
-                quote = None
-        elif ch in "'\"`":
-            quote = ch
-            cur.append(ch)
-        elif ch in "([{":
-            depth += 1
-            cur.append(ch)
-        elif ch in ")]}":
-            depth -= 1
-            cur.append(ch)
-        elif ch == sep and depth == 0:
-            parts.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-        i += 1
-    parts.append("".join(cur))
-    return parts
+    """`s` split at `sep` outside brackets and quoted strings."""
+    cuts = [i for i, ch, depth in _web.unquoted_chars(s) if ch == sep and depth == 0]
+    return [s[a + 1:b] for a, b in zip([-1, *cuts], [*cuts, len(s)])]
 
 
 def _js_safe(rhs: str, consts: set[str], depth: int = 0) -> bool:

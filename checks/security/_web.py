@@ -290,12 +290,14 @@ def strip_hash_comments(text: str) -> str:
     return re.sub(r"(?m)^([ \t]*)(#.*)$", lambda m: m.group(1) + " " * len(m.group(2)), text)
 
 
-def balanced_call_args(text: str, open_paren: int, limit: int = 2000) -> str:
-    """Text between `(` at `open_paren` and its matching `)` (quotes respected), bounded by `limit`."""
+def unquoted_chars(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, str, int]]:
+    """(index, character, bracket depth before it) for each character of `text[start:end]` outside
+    quoted strings ('...', "...", `...`, with backslash escapes): the one scanner behind the bracket
+    and expression helpers of the JS/Go/text rules."""
+    end = len(text) if end is None else end
     depth = 0
     quote: str | None = None
-    i = open_paren
-    end = min(len(text), open_paren + limit)
+    i = start
     while i < end:
         ch = text[i]
         if quote:
@@ -306,13 +308,21 @@ def balanced_call_args(text: str, open_paren: int, limit: int = 2000) -> str:
                 quote = None
         elif ch in "'\"`":
             quote = ch
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-            if depth == 0:
-                return text[open_paren + 1:i]
+        else:
+            yield i, ch, depth
+            if ch in "([{":
+                depth += 1
+            elif ch in ")]}":
+                depth -= 1
         i += 1
+
+
+def balanced_call_args(text: str, open_paren: int, limit: int = 2000) -> str:
+    """Text between `(` at `open_paren` and its matching `)` (quotes respected), bounded by `limit`."""
+    end = min(len(text), open_paren + limit)
+    for i, ch, depth in unquoted_chars(text, open_paren, end):
+        if ch in ")]}" and depth == 1:
+            return text[open_paren + 1:i]
     return text[open_paren + 1:end]
 
 
