@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from bot.config import Config
 from bot.fingerprint import fingerprint, identity
 from bot.models import Finding, RuleError, Skipped
-
 from bot.suppress import is_suppressed, unknown_suppressions
 from checks.fixes import FixContext, Resolver, Suggestion, Where, suggest
 from checks.registry import Context, RepoView, Rule

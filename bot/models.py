@@ -1,6 +1,7 @@
 """Plain data the review core passes around: severities, findings, changed files, the review."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,14 @@ if TYPE_CHECKING:
 VERDICT_NOT_READY = "NOT READY"
 VERDICT_CONDITIONAL = "CONDITIONAL PASS"
 VERDICT_PASS = "PASS"
+
+
+def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
+    """Findings per severity name, every severity present, most severe first."""
+    counts = {s.name: 0 for s in SEVERITIES_DESC}
+    for f in findings:
+        counts[f.severity.name] += 1
+    return counts
 
 
 @dataclass
@@ -171,10 +180,7 @@ class Review:
 
     @property
     def counts(self) -> dict[str, int]:
-        counts = {s.name: 0 for s in SEVERITIES_DESC}
-        for f in self.findings:
-            counts[f.severity.name] += 1
-        return counts
+        return severity_counts(self.findings)
 
     @property
     def verdict(self) -> str:

@@ -92,8 +92,10 @@ async def review_job(forge: Forge, job: Job, config: Config, rules: Mapping[str,
     paths = reviewable(changes, config)
     texts = await forge.read_many(paths, job.head_sha) if paths else {}
     repo_texts: Mapping[str, str | None] = {}
+    listed: list[str] | None = None  # every repository path, listed once for whoever needs it
     if any(r.repo_kinds for r in rules.values()):
-        extra = repo_paths_needed(await _list_files(forge, job), paths, config, rules)
+        listed = await _list_files(forge, job)
+        extra = repo_paths_needed(listed, paths, config, rules)
         if extra:
             repo_texts = await forge.read_many(extra, job.head_sha)
     scope = scope or config.scope
@@ -112,17 +114,20 @@ async def review_job(forge: Forge, job: Job, config: Config, rules: Mapping[str,
         resolve=pins(asyncio.get_running_loop()) if pins is not None else None,
     )
     if coverage:
-        await _add_coverage(forge, job, result, changes, config, rules, previous, coverage, coverage_root)
+        if listed is None:
+            listed = await _list_files(forge, job)
+        await _add_coverage(forge, job, result, changes, config, rules, previous, coverage, coverage_root,
+                            listed)
     result.ci = await _ci_results(forge, job)
     return result
 
 
 async def _add_coverage(forge: Forge, job: Job, result: Review, changes: list[ChangedFile], config: Config,
-                        rules: Mapping[str, Rule], previous, files: Sequence[Path], root: Path | None) -> None:
+                        rules: Mapping[str, Rule], previous, files: Sequence[Path], root: Path | None,
+                        repo_files: list[str]) -> None:
     from bot.coverage.attach import add_coverage, go_mod_paths, mapper_for, read_reports
 
     reports = await asyncio.to_thread(read_reports, files, root)
-    repo_files = await _list_files(forge, job)
     go_mods = go_mod_paths(repo_files)
     mods = await forge.read_many(go_mods, job.head_sha) if go_mods else {}
     add_coverage(result, reports, mapper_for(repo_files or None, mods, config), changes, config, rules, previous)

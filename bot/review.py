@@ -54,8 +54,8 @@ def review(
     Scope `new`: `base_texts` holds each changed file's text at the merge base (by head path; None
     when unknown). The same rules run on it, and a head finding whose identity the base also has is
     pre-existing: counted in `Review.preexisting`, never in the findings or the verdict. Cross-file
-    rules see the base versions of the other changed files on the base side. `baseline`: fingerprints to leave out. `resolve` lets fixes pin CI
-    actions to commits (see bot/action_pins.py).
+    rules see the base versions of the other changed files on the base side. `baseline`: fingerprints
+    to leave out. `resolve` lets fixes pin CI actions to commits (see bot/action_pins.py).
     """
     if rules is None:
         from checks import all_rules
@@ -93,15 +93,14 @@ def review(
     precomputed: dict[str, FileResult] = {}
     base_precomputed: dict[str, FileResult] = {}
     if eager:
-        pairs = [(c, loaded[c.path]) for c in candidates if loaded.get(c.path) is not None]
+        heads = [s for c in candidates if (s := loaded.get(c.path)) is not None]
         # the base versions go to the pool in the same batch (scope new)
-        base_pairs = [(ChangedFile(c.path), SourceFile(c.path, t)) for c in candidates
-                      if scope == "new" and c.status != "added"
-                      and (t := (base_texts or {}).get(c.path)) is not None]
-        results = _local_results(pairs + base_pairs, local_rules, config, cache, executor)
-        for i, ((change, _), result) in enumerate(zip(pairs + base_pairs, results, strict=True)):
+        bases = [_base_source(c, base_texts, base_repo) for c in candidates] if scope == "new" else []
+        bases = [b for b in bases if b is not None]
+        results = _local_results(heads + bases, local_rules, config, cache, executor)
+        for i, (source, result) in enumerate(zip(heads + bases, results, strict=True)):
             if result is not None:
-                (precomputed if i < len(pairs) else base_precomputed)[change.path] = result
+                (precomputed if i < len(heads) else base_precomputed)[source.path] = result
     rules_hash = config.rules_hash() if cache is not None else ""
 
     findings: list[Finding] = []
@@ -120,16 +119,16 @@ def review(
         reviewed += 1
         result = precomputed.get(change.path)
         if result is None and cache is not None:
-            result = _cache_hit(cache, _cache_key(source, change, rules_hash))
+            result = _cache_hit(cache, _cache_key(source, rules_hash))
         if result is None:
             result = analyze_file(source, local_rules, config, resolve=resolve)
             if cache is not None:
-                cache[_cache_key(source, change, rules_hash)] = result
+                cache[_cache_key(source, rules_hash)] = result
         if repo_rules:
             result = _with_repo_rules(result, source, repo_rules, config, repo, resolve)
         base = None
         if scope == "new" and change.status != "added":
-            base = _base_findings(change, (base_texts or {}).get(change.path), local_rules, repo_rules,
+            base = _base_findings(_base_source(change, base_texts, base_repo), local_rules, repo_rules,
                                   config, base_repo, cache, rules_hash, base_precomputed.pop(change.path, None))
         inv.add(source)
         if not (source.kinds & keep_kinds):
@@ -196,26 +195,39 @@ def _base_view(head_files: Mapping[str, SourceFile], candidates: Sequence[Change
     return RepoView(files, changed=changed)
 
 
-def _base_findings(change: ChangedFile, text: str | None, local_rules: Mapping[str, Rule],
+def _base_source(change: ChangedFile, base_texts: Mapping[str, str | None] | None,
+                 base_repo: RepoView | None) -> SourceFile | None:
+    """The file's base version under its head path (so that fingerprints compare), shared with the
+    base view of cross-file rules when that holds it (parsed once); None for added files and
+    unknown bases."""
+    if change.status == "added":
+        return None
+    shared = base_repo.get(change.path) if base_repo is not None else None
+    if shared is not None:
+        return shared
+    text = (base_texts or {}).get(change.path)
+    return None if text is None else SourceFile(change.path, text)
+
+
+def _base_findings(source: SourceFile | None, local_rules: Mapping[str, Rule],
                    repo_rules: Mapping[str, Rule], config: Config, repo: RepoView | None,
                    cache: FindingsCache | None, rules_hash: str,
                    precomputed: FileResult | None = None) -> list[Finding] | None:
-    """Findings of the same rules on the file's base version, under its head path (so that
-    fingerprints compare); None when the base text is unknown."""
-    if text is None:
+    """Findings of the same rules on the file's base version; None when the base is unknown."""
+    if source is None:
         return None
-    source = SourceFile(change.path, text)
-    key = _cache_key(source, ChangedFile(change.path), rules_hash) if cache is not None else None
+    key = _cache_key(source, rules_hash) if cache is not None else None
     result = precomputed
-    if result is None and cache is not None and key is not None:
+    if result is None and key is not None:
         result = _cache_hit(cache, key)
     if result is None:
         result = analyze_file(source, local_rules, config)
-        if cache is not None and key is not None:
+        if key is not None:
             cache[key] = result
     if repo_rules:
         result = _with_repo_rules(result, source, repo_rules, config, repo)
-    source.release()
+    if repo is None or repo.get(source.path) is not source:
+        source.release()  # the base view's copy stays parsed for the other files' cross-file rules
     return result.findings
 
 
@@ -228,14 +240,14 @@ def _cache_hit(cache: FindingsCache, key: tuple[str, str]) -> FileResult | None:
                    warnings=list(hit.warnings))
 
 
-def _cache_key(source: SourceFile, change: ChangedFile, rules_hash: str) -> tuple[str, str]:
-    # Keyed by the text actually analysed, never by `change.blob_sha`: that comes from the pull
+def _cache_key(source: SourceFile, rules_hash: str) -> tuple[str, str]:
+    # Keyed by the text actually analysed, never by a forge's blob sha: that comes from the pull
     # request's current file listing, which a push during the review moves past the text read.
     return (hashlib.sha1(source.text.encode("utf-8", "surrogatepass")).hexdigest(),
             f"{source.path}:{rules_hash}")
 
 
-def _local_results(sources: Sequence[tuple[ChangedFile, SourceFile]], rules: Mapping[str, Rule],
+def _local_results(sources: Sequence[SourceFile], rules: Mapping[str, Rule],
                    config: Config, cache: FindingsCache | None, executor: Executor | None
                    ) -> list[FileResult | None]:
     """Per-file results of the single-file rules known before the main loop: findings-cache hits and,
@@ -245,8 +257,8 @@ def _local_results(sources: Sequence[tuple[ChangedFile, SourceFile]], rules: Map
     if cache is not None:
         rules_hash = config.rules_hash()
         misses = []
-        for i, (change, source) in enumerate(sources):
-            hit = _cache_hit(cache, _cache_key(source, change, rules_hash))
+        for i, source in enumerate(sources):
+            hit = _cache_hit(cache, _cache_key(source, rules_hash))
             if hit is None:
                 misses.append(i)
             else:
@@ -254,14 +266,13 @@ def _local_results(sources: Sequence[tuple[ChangedFile, SourceFile]], rules: Map
     if executor is not None and misses:
         from bot import parallel
 
-        computed = parallel.analyze_in_pool(executor, [sources[i][1] for i in misses], rules, config)
+        computed = parallel.analyze_in_pool(executor, [sources[i] for i in misses], rules, config)
         if computed is not None:
             rules_hash = config.rules_hash() if cache is not None else ""
             for i, result in zip(misses, computed, strict=True):
                 out[i] = result
                 if cache is not None:
-                    change, source = sources[i]
-                    cache[_cache_key(source, change, rules_hash)] = result
+                    cache[_cache_key(sources[i], rules_hash)] = result
     return out
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from bot.models import SEVERITIES_DESC, Review
+from bot.models import Review, severity_counts
 
 JSON_VERSION = 1
 
@@ -21,7 +21,7 @@ def to_dict(review: Review) -> dict:
         # change's, not in `counts` or the verdict
         "preexisting": {
             "count": len(review.preexisting),
-            "counts": _counts(review.preexisting),
+            "counts": severity_counts(review.preexisting),
             "findings": [f.to_json() for f in review.preexisting],
         },
         "baselined": review.baselined,
@@ -42,13 +42,6 @@ def to_dict(review: Review) -> dict:
             for r in review.verification
         ]
     return data
-
-
-def _counts(findings) -> dict[str, int]:
-    counts = {s.name: 0 for s in SEVERITIES_DESC}
-    for f in findings:
-        counts[f.severity.name] += 1
-    return counts
 
 
 def render_json(review: Review) -> str:
